@@ -36,6 +36,7 @@
 #include "vault.h"
 
 #include "error.h"
+#include "text.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -92,47 +93,6 @@ static MDB_val pseudonym_val(const cc_pseudonym *p)
     return (MDB_val){.mv_size = CC_PSEUDONYM_LEN, .mv_data = (void *)p->s};
 }
 
-/* Well-formed UTF-8 (no overlongs, surrogates or code points above
- * U+10FFFF) without control characters (C0, DEL, C1). The first problem met
- * decides the code, so "\xC0\x80" is CC_EUTF8 and not a smuggled NUL. */
-static int utf8_line_check(const uint8_t *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint32_t c = s[i];
-        size_t n;
-        uint32_t min;
-        if (c < 0x80) {
-            n = 1;
-            min = 0;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 2;
-            c &= 0x1F;
-            min = 0x80;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 3;
-            c &= 0x0F;
-            min = 0x800;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 4;
-            c &= 0x07;
-            min = 0x10000;
-        } else {
-            return CC_EUTF8;
-        }
-        if (n > len - i) return CC_EUTF8;
-        for (size_t k = 1; k < n; k++) {
-            uint8_t b = s[i + k];
-            if ((b & 0xC0) != 0x80) return CC_EUTF8;
-            c = (c << 6) | (b & 0x3Fu);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return CC_EUTF8;
-        if (c < 0x20 || (c >= 0x7F && c < 0xA0)) return CC_ECONTROL;
-        i += n;
-    }
-    return 0;
-}
-
 /* The declared status and the organisation go together: a citizen speaks
  * for no organisation, everybody else must name theirs. */
 static int status_org_check(cc_status status, const char *org, size_t len)
@@ -142,7 +102,7 @@ static int status_org_check(cc_status status, const char *org, size_t len)
     if (status == CC_STATUS_CITIZEN) return len == 0 ? 0 : CC_EINVAL;
     if (len == 0) return CC_EEMPTY;
     if (len > CC_ORG_MAX) return CC_ETOOLONG;
-    return utf8_line_check((const uint8_t *)org, len);
+    return cc_text_check(org, len, 1, CC_ORG_MAX, CC_TEXT_SINGLE_LINE);
 }
 
 /* A password hash is produced by crypto_pwhash_str, which writes printable
