@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 typedef struct raw_env {
@@ -216,6 +218,50 @@ static void map_grows_without_losing_the_batch(void **state)
     ct_world_close(&w);
 }
 
+/* A reader process killed inside a read transaction leaves its slot in the
+ * lock file (LMDB resets the table only when the first process opens the
+ * env). Opening the ledger while others have it open must clear it. */
+static void stale_readers_are_cleared(void **state)
+{
+    (void)state;
+    ct_world w;
+    ct_world_open(&w); /* this process keeps the env open throughout */
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    pid_t reader = fork();
+    assert_true(reader >= 0);
+    if (reader == 0) {
+        cc_ledger l;
+        cc_ledger_options opt = {.read_only = 1};
+        MDB_txn *txn;
+        if (cc_ledger_open(&l, w.dir, &opt) || cc_ledger_read_begin(&l, &txn)) _exit(1);
+        if (write(fds[1], "r", 1) != 1) _exit(1);
+        for (;;)
+            pause();
+    }
+    char c;
+    assert_int_equal(read(fds[0], &c, 1), 1);
+    kill(reader, SIGKILL);
+    waitpid(reader, NULL, 0);
+    close(fds[0]);
+    close(fds[1]);
+    /* Another process opens the ledger: that is what clears the slot. */
+    pid_t opener = fork();
+    assert_true(opener >= 0);
+    if (opener == 0) {
+        cc_ledger l;
+        cc_ledger_options opt = {.read_only = 1};
+        _exit(cc_ledger_open(&l, w.dir, &opt) ? 1 : 0);
+    }
+    int status;
+    waitpid(opener, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    int dead = -1;
+    assert_int_equal(mdb_reader_check(w.l.env, &dead), 0);
+    assert_int_equal(dead, 0);
+    ct_world_close(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +269,7 @@ int main(void)
         cmocka_unit_test(checksum_and_format_are_checked),
         cmocka_unit_test(iteration_detects_gaps),
         cmocka_unit_test(map_grows_without_losing_the_batch),
+        cmocka_unit_test(stale_readers_are_cleared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
