@@ -124,11 +124,13 @@ static void process(cc_writer *w, cc_command *batch, unsigned n)
     pthread_mutex_unlock(&w->lock);
     int grew = !rc && size > w->log_size;
     if (!rc) w->log_size = size;
-    complete(batch, rc ? cc_from_mdb(rc) : 0);
+    /* Wake the listeners (projections) first: by the time a producer hears
+     * back, its projection is already catching up. */
     if (grew) {
         for (unsigned i = 0; i < w->nlisteners; i++)
             w->listeners[i].fn(size, w->listeners[i].arg);
     }
+    complete(batch, rc ? cc_from_mdb(rc) : 0);
     if (w->stats.batches % READER_CHECK_EVERY == 0) {
         int dead;
         mdb_reader_check(w->ledger->env, &dead);

@@ -17,7 +17,8 @@
 
 typedef struct cc_writer cc_writer;
 
-/* Called on the writer thread after each durable commit that grew the log. */
+/* Called on the writer thread after each durable commit that grew the log,
+ * before the batch's completions run. Must be quick (e.g. uv_async_send). */
 typedef void (*cc_commit_listener)(uint64_t log_size, void *arg);
 
 typedef struct cc_writer_options {
