@@ -431,3 +431,35 @@ done:
     cc_ledger_read_end(l, txn);
     return rc;
 }
+
+/* ---- rebuilding the write-side state ------------------------------------ */
+
+int cc_ledger_rebuild_state(cc_ledger *l, uint64_t *events)
+{
+    MDB_txn *txn;
+    int rc;
+    for (;;) {
+        if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn))) return cc_from_mdb(rc);
+        MDB_dbi dbis[] = {l->state.participants, l->state.items,    l->state.votes,
+                          l->state.flags,        l->state.versions, l->state.counters};
+        for (size_t i = 0; i < sizeof dbis / sizeof dbis[0] && !rc; i++)
+            rc = cc_from_mdb(mdb_drop(txn, dbis[i], 0));
+        cc_log_iter it = {0};
+        uint64_t seq, n = 0;
+        cc_slice entry;
+        if (!rc) rc = cc_log_iter_open(txn, l->log, 0, &it);
+        while (!rc && (rc = cc_log_iter_next(&it, &seq, &entry)) == 0) {
+            cc_event e;
+            if ((rc = cc_event_decode(entry.ptr, entry.len, &e))) break;
+            rc = cc_state_apply(txn, &l->state, seq, &e);
+            n++;
+        }
+        cc_log_iter_close(&it);
+        if (rc == CC_ENOTFOUND) rc = 0;
+        if (!rc) rc = cc_from_mdb(mdb_txn_commit(txn));
+        else mdb_txn_abort(txn);
+        if (rc == MDB_MAP_FULL && !(rc = cc_ledger__grow(l))) continue;
+        if (!rc && events) *events = n;
+        return rc;
+    }
+}

@@ -76,6 +76,11 @@ int cc_ledger_file_get(cc_ledger *l, MDB_txn *txn, const uint8_t hash[32], cc_sl
  * message naming it in msg. */
 int cc_ledger_verify(cc_ledger *l, const cc_verifier *v, char *msg, size_t cap);
 
+/* Rebuild the write-side state (state_* DBIs) from the log in one
+ * transaction, so readers see the old or the new state, never a mix. The
+ * writer must not run in this process. *events receives the count. */
+int cc_ledger_rebuild_state(cc_ledger *l, uint64_t *events);
+
 /* Internal: write helpers used by the writer. */
 int cc_ledger__grow(cc_ledger *l);
 
