@@ -10,8 +10,9 @@
  *   5. uniqueness: one vote per participant per target (a new value
  *      replaces the old one: vote.cast becomes vote.changed), one open flag
  *      per participant per target.
- * Text limits and vocabularies were already checked by the codec and the
- * body schema before we get here. */
+ * The command's shape (required fields, vocabularies) is checked before the
+ * rules (execute_event); text limits are checked by the body schema after
+ * them, when the body is stored. */
 #include "decide.h"
 
 #include "error.h"
@@ -203,7 +204,8 @@ int cc_decide(cc_ledger *l, MDB_txn *txn, const cc_exec_ctx *ctx, cc_event *e)
         cc_participant subject;
         if (!(actor.roles & CC_ROLE_ADMIN)) return CC_EFORBIDDEN;
         if ((rc = require_participant(l, txn, &e->p, &subject))) return rc;
-        int held = (subject.roles & e->role) != 0;
+        uint8_t bit = e->role == CC_ROLE_ADMIN ? CC_ROLE_ADMIN : CC_ROLE_MODERATOR;
+        int held = (subject.roles & bit) != 0;
         if (e->type == CC_EV_ROLE_GRANTED) return held ? CC_EALREADY : 0;
         if (!held) return CC_EALREADY;
         return e->role == CC_ROLE_ADMIN ? last_admin_guard(l, txn) : 0;
@@ -336,8 +338,25 @@ static int execute_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_comman
     int rc;
     /* Producers never choose these. */
     e->present &= ~((uint64_t)1 << CC_F_COMMITMENT);
-    if (e->type == CC_EV_DOCUMENT_PUBLISHED) {
-        e->present &= ~(((uint64_t)1 << CC_F_FILE_HASH) | ((uint64_t)1 << CC_F_FILE_SIZE));
+    uint64_t writer_fields = (uint64_t)1 << CC_F_COMMITMENT;
+    if (e->type == CC_EV_DOCUMENT_PUBLISHED)
+        writer_fields |= ((uint64_t)1 << CC_F_FILE_HASH) | ((uint64_t)1 << CC_F_FILE_SIZE);
+    e->present &= ~writer_fields;
+    /* Participants exist, change status and leave only through the account
+     * commands, which keep the vault and the log in step. */
+    if (e->type == CC_EV_PARTICIPANT_REGISTERED || e->type == CC_EV_PARTICIPANT_STATUS_CHANGED ||
+        e->type == CC_EV_PARTICIPANT_ERASED)
+        return CC_EFORBIDDEN;
+    /* The shape first (required fields, vocabularies), then the rules: a
+     * command missing a field is told so, not judged on a zero id. The
+     * fields the writer fills are counted as present for this check. */
+    cc_event shape = *e;
+    const cc_field filled[] = {CC_F_COMMITMENT, CC_F_FILE_HASH, CC_F_FILE_SIZE};
+    for (size_t i = 0; i < sizeof filled / sizeof filled[0]; i++)
+        if (cc_event_has_field(e->type, filled[i]) == 1) cc_event_set(&shape, filled[i]);
+    if ((rc = cc_event_validate(&shape))) {
+        cmd->result.field = cc_event_decode_error_field();
+        return rc;
     }
     if ((rc = cc_decide(l, txn, ctx, e))) return rc;
     if (e->type == CC_EV_DOCUMENT_PUBLISHED && (rc = store_file(l, txn, cmd, e))) return rc;
@@ -405,7 +424,7 @@ static int execute_account(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_comm
             if ((rc = cc_vault_account_set_password(txn, v, p, n->pwhash))) return rc;
             if ((rc = cc_vault_sessions_delete_all(txn, v, p))) return rc;
         }
-        if (cmd->update_status) {
+        if (cmd->update_status && (n->status != a.status || strcmp(n->org, a.org) != 0)) {
             if ((rc = cc_vault_account_set_status(txn, v, p, n->status, n->org, strlen(n->org))))
                 return rc;
             /* Only a confirmed participant exists publicly. */

@@ -112,7 +112,8 @@ static const char *const trash_reason_names[] = {NULL,        "insulting", "fals
                                                  "off_topic", "spam",      "duplicate"};
 static const char *const ground_names[] = {
     NULL,          "crimes_against_humanity", "racial_hatred",          "discriminatory_hatred",
-    "child_abuse", "incitement_to_violence",  "violence_against_women", "human_dignity"};
+    "child_abuse", "incitement_to_violence",  "violence_against_women", "human_dignity",
+    "terrorism"};
 static const char *const mime_names[] = {
     NULL,
     "application/pdf",

@@ -150,6 +150,7 @@ typedef enum cc_ground {
     CC_GROUND_INCITEMENT_TO_VIOLENCE,
     CC_GROUND_VIOLENCE_AGAINST_WOMEN,
     CC_GROUND_HUMAN_DIGNITY,
+    CC_GROUND_TERRORISM, /* provocation to or apology of acts of terrorism */
 } cc_ground;
 
 typedef enum cc_mime {

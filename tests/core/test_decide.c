@@ -211,7 +211,8 @@ static void participants_must_be_registered(void **state)
     uint64_t before = ct_log_size(w);
     assert_int_equal(ct_exec(w, &cmd), 0);
     assert_int_equal(ct_log_size(w), before); /* nothing public yet */
-    ct_post(&cmd, &cmd.result.pseudonym, w->section, "Titre", "Texte");
+    cc_pseudonym pending = cmd.result.pseudonym;
+    ct_post(&cmd, &pending, w->section, "Titre", "Texte");
     expect(w, &cmd, CC_ENOTREGISTERED);
 }
 
@@ -219,6 +220,15 @@ static void erased_participants_cannot_act(void **state)
 {
     ct_world *w = *state;
     cc_command cmd;
+    /* Only the account commands, which also clear the vault, erase. */
+    cc_command_event(&cmd, CC_EV_PARTICIPANT_ERASED, &w->alice);
+    cmd.event.p = w->alice;
+    cc_event_set(&cmd.event, CC_F_P);
+    expect(w, &cmd, CC_EFORBIDDEN);
+    cc_command_event(&cmd, CC_EV_PARTICIPANT_STATUS_CHANGED, &w->alice);
+    cmd.event.status = CC_STATUS_CITIZEN;
+    cc_event_set(&cmd.event, CC_F_STATUS);
+    expect(w, &cmd, CC_EFORBIDDEN);
     cc_command_init(&cmd, CC_CMD_ACCOUNT_ERASE);
     cmd.actor = w->bob;
     cmd.subject = w->alice; /* not yours */
@@ -400,12 +410,21 @@ static void text_limits(void **state)
     cc_command_body(&cmd, CC_B_URL, "javascript:alert(1)");
     expect(w, &cmd, CC_EURL);
     assert_int_equal(cmd.result.body_field, CC_B_URL);
-    /* A status change to an organisation needs its name, within limits. */
-    cc_command_event(&cmd, CC_EV_PARTICIPANT_STATUS_CHANGED, &w->bob);
-    cmd.event.status = CC_STATUS_COMPANY;
-    cc_event_set(&cmd.event, CC_F_STATUS);
+    /* A status change to an organisation needs its name. */
+    cc_command_init(&cmd, CC_CMD_ACCOUNT_UPDATE);
+    cmd.subject = w->bob;
+    cmd.update_status = 1;
+    cmd.account.status = CC_STATUS_COMPANY;
+    expect(w, &cmd, CC_EEMPTY);
+    /* A command missing a required field is told so before any rule. */
+    ct_target(&cmd, CC_EV_VOTE_CAST, &w->bob, w->contribution);
     expect(w, &cmd, CC_EMISSING);
-    assert_int_equal(cmd.result.field, CC_F_ORG);
+    assert_int_equal(cmd.result.field, CC_F_VALUE);
+    cc_command_event(&cmd, CC_EV_CONTRIBUTION_POSTED, &w->bob);
+    cc_command_body(&cmd, CC_B_TITLE, "Titre");
+    cc_command_body(&cmd, CC_B_TEXT, "Texte");
+    expect(w, &cmd, CC_EMISSING);
+    assert_int_equal(cmd.result.field, CC_F_SECTION);
 }
 
 static void removal_purges_bodies_and_log_still_verifies(void **state)

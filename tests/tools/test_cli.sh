@@ -21,7 +21,7 @@ expect_grep() { # pattern file
 }
 
 # --help on each command, exit 0, and usage errors exit 2.
-for c in init log checkpoint verify; do
+for c in init log checkpoint verify replay; do
   expect_status 0 "$concerto" "$c" --help
   expect_grep "usage: concerto $c" "$tmp/out"
   expect_status 2 "$concerto" "$c" --no-such-option
@@ -70,6 +70,14 @@ expect_status 1 "$concerto" verify --data "$tmp/d" --key "$okey"
 expect_grep "checkpoint: signature verification failed" "$tmp/err"
 expect_status 1 "$concerto" verify --data "$tmp/d" --key "garbage"
 expect_grep "invalid key" "$tmp/err"
+
+# replay: rebuilds state and views from the log, then the ledger still verifies.
+expect_status 0 "$concerto" replay --data "$tmp/d"
+expect_grep "write-side state: $size events" "$tmp/out"
+expect_grep "views: $size events" "$tmp/out"
+[ -f "$tmp/d/views/data.mdb" ] && ok || bad "no views env"
+expect_status 0 "$concerto" verify --data "$tmp/d"
+expect_status 1 "$concerto" replay --data "$tmp/nonexistent"
 
 # Tampering: flip a byte of a body text, then of an event, in copies.
 tamper() { # copy pattern offset-in-pattern
