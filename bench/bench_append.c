@@ -46,6 +46,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +69,7 @@ typedef struct options {
     unsigned participants; /* registered before the run */
     unsigned producers[MAX_RUNS];
     unsigned nproducers;
+    int keep; /* leave the concerto ledgers behind for inspection */
 } options;
 
 /* ---- small utilities ---------------------------------------------------- */
@@ -143,10 +145,10 @@ static char arguments[N_TEXTS][200]; /* arguments: ~150 bytes */
 
 static void make_texts(void)
 {
-    static const char *const subjects[] = {
-        "le numérique à l'école", "la formation continue", "les tiers-lieux",
-        "l'inclusion numérique",  "les données publiques", "l'apprentissage",
-        "les compétences vertes", "la médiation"};
+    static const char *const subjects[] = {"le numérique à l'école", "la formation continue",
+                                           "les tiers-lieux",        "l'inclusion numérique",
+                                           "les données publiques",  "l'apprentissage",
+                                           "les compétences vertes", "la médiation"};
     for (int i = 0; i < N_TEXTS; i++) {
         const char *s = subjects[i % 8];
         snprintf(titles[i], sizeof titles[i], "Proposition %d sur %s", i + 1, s);
@@ -316,11 +318,16 @@ static void world_open(world *wd, unsigned npeople, unsigned ncontributions)
     free(cmds);
 }
 
-static void world_close(world *wd)
+static void world_close(world *wd, int keep)
 {
     cc_writer_stop(wd->w);
     cc_ledger_close(&wd->l);
-    remove_tree(wd->dir);
+    if (keep) {
+        fprintf(stderr, "# kept %s\n", wd->dir);
+        free(wd->dir);
+    } else {
+        remove_tree(wd->dir);
+    }
     free(wd->people);
     free(wd->contributions);
 }
@@ -343,6 +350,30 @@ static uint64_t env_bytes(world *wd)
     mdb_env_info(wd->l.env, &info);
     mdb_env_stat(wd->l.env, &st);
     return ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+}
+
+/* CPU time of the whole process (every thread), user + system. */
+static uint64_t cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) * 1000000000u +
+           ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) * 1000u;
+}
+
+/* Bytes this process has passed to write(2) and friends so far (LMDB
+ * writes dirty pages with pwrite/writev, SQLite its WAL frames): the write
+ * amplification of a scheme, as seen by the kernel. 0 if unavailable. */
+static uint64_t written_bytes(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    char line[128];
+    unsigned long long v = 0;
+    if (!f) return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "wchar: %llu", &v) == 1) break;
+    fclose(f);
+    return v;
 }
 
 /* Average stored record (16-byte header + entry) of entries [from, to). */
@@ -379,9 +410,9 @@ typedef struct slot {
 struct producer {
     world *wd;
     unsigned id, nproducers;
-    uint32_t count;     /* commands to submit */
-    uint64_t *latency;  /* ns, per command */
-    slot *slots;        /* the window */
+    uint32_t count;    /* commands to submit */
+    uint64_t *latency; /* ns, per command */
+    slot *slots;       /* the window */
     pthread_barrier_t *start;
     uint64_t rng, votes;
 
@@ -477,10 +508,10 @@ typedef struct result {
     unsigned producers;
     uint64_t events, rejected, batches;
     double seconds, events_per_s, p50_ms, p99_ms, max_ms, avg_batch;
-    double record_bytes, db_bytes_per_event;
+    double record_bytes, db_bytes_per_event, written_per_event, cpu_us_per_event;
     unsigned batch; /* baselines: records per commit */
-    double lmdb_events_per_s, lmdb_seconds;
-    double sqlite_events_per_s, sqlite_seconds;
+    double lmdb_events_per_s, lmdb_seconds, lmdb_written_per_event;
+    double sqlite_events_per_s, sqlite_seconds, sqlite_written_per_event;
 } result;
 
 static int cmp_u64(const void *a, const void *b)
@@ -542,11 +573,13 @@ static void run_concerto(const options *o, unsigned nproducers, result *res)
     cc_writer_get_stats(wd.w, &s0);
     fprintf(stderr, "# concerto, %u producer%s: %" PRIu64 " commands, window %u\n", nproducers,
             nproducers > 1 ? "s" : "", o->events, o->window);
+    uint64_t w0 = written_bytes(), c0 = cpu_ns();
     pthread_barrier_wait(&start);
     uint64_t t0 = now_ns();
     for (unsigned i = 0; i < nproducers; i++)
         pthread_join(threads[i], NULL);
     uint64_t t1 = now_ns();
+    uint64_t w1 = written_bytes(), c1 = cpu_ns();
     cc_writer_get_stats(wd.w, &s1);
     uint64_t size1 = log_size(&wd), bytes1 = env_bytes(&wd);
 
@@ -559,8 +592,8 @@ static void run_concerto(const options *o, unsigned nproducers, result *res)
                     ps[i].rejected, cc_strerror(ps[i].first_error));
     }
     res->events = s1.events - s0.events;
-    if (res->events != size1 - size0) die("writer counted %" PRIu64 " events, log grew by %" PRIu64,
-                                          res->events, size1 - size0);
+    if (res->events != size1 - size0)
+        die("writer counted %" PRIu64 " events, log grew by %" PRIu64, res->events, size1 - size0);
     res->batches = s1.batches - s0.batches;
     res->seconds = (double)(t1 - t0) / 1e9;
     res->events_per_s = (double)res->events / res->seconds;
@@ -570,8 +603,9 @@ static void run_concerto(const options *o, unsigned nproducers, result *res)
     res->p99_ms = percentile_ms(latency, o->events, 0.99);
     res->max_ms = (double)latency[o->events - 1] / 1e6;
     res->record_bytes = average_record(&wd, size0, size1);
-    res->db_bytes_per_event =
-        res->events ? (double)(bytes1 - bytes0) / (double)res->events : 0;
+    res->db_bytes_per_event = res->events ? (double)(bytes1 - bytes0) / (double)res->events : 0;
+    res->written_per_event = res->events ? (double)(w1 - w0) / (double)res->events : 0;
+    res->cpu_us_per_event = res->events ? (double)(c1 - c0) / 1e3 / (double)res->events : 0;
 
     for (unsigned i = 0; i < nproducers; i++) {
         pthread_mutex_destroy(&ps[i].lock);
@@ -582,12 +616,12 @@ static void run_concerto(const options *o, unsigned nproducers, result *res)
     free(latency);
     free(threads);
     free(ps);
-    world_close(&wd);
+    world_close(&wd, o->keep);
 }
 
 /* Raw LMDB: n records of `size` bytes appended to an MDB_INTEGERKEY DBI with
  * MDB_APPEND, committed durably (default sync) every `batch` records. */
-static double run_lmdb(uint64_t n, size_t size, unsigned batch, double *seconds)
+static double run_lmdb(uint64_t n, size_t size, unsigned batch, double *seconds, double *written)
 {
     char *dir = make_tempdir("lmdb");
     MDB_env *env;
@@ -604,7 +638,7 @@ static double run_lmdb(uint64_t n, size_t size, unsigned batch, double *seconds)
     if (!record) die("out of memory");
     randombytes_buf(record, size);
 
-    uint64_t t0 = now_ns();
+    uint64_t w0 = written_bytes(), t0 = now_ns();
     for (uint64_t seq = 0; seq < n;) {
         must_mdb(mdb_txn_begin(env, NULL, 0, &txn), "mdb_txn_begin");
         for (unsigned b = 0; b < batch && seq < n; b++, seq++) {
@@ -615,6 +649,7 @@ static double run_lmdb(uint64_t n, size_t size, unsigned batch, double *seconds)
         must_mdb(mdb_txn_commit(txn), "mdb_txn_commit");
     }
     uint64_t t1 = now_ns();
+    *written = (double)(written_bytes() - w0) / (double)n;
 
     free(record);
     mdb_env_close(env);
@@ -629,7 +664,7 @@ static void must_sqlite(sqlite3 *db, int rc, const char *what)
 }
 
 /* SQLite: WAL, synchronous=FULL, the same records in the same batches. */
-static double run_sqlite(uint64_t n, size_t size, unsigned batch, double *seconds)
+static double run_sqlite(uint64_t n, size_t size, unsigned batch, double *seconds, double *written)
 {
     char *dir = make_tempdir("sqlite");
     size_t plen = strlen(dir) + 16;
@@ -647,12 +682,13 @@ static double run_sqlite(uint64_t n, size_t size, unsigned batch, double *second
                              NULL, NULL, NULL),
                 "sqlite setup");
     sqlite3_stmt *ins, *begin, *commit;
-    must_sqlite(db, sqlite3_prepare_v2(db, "INSERT INTO log(seq, data) VALUES(?, ?)", -1, &ins, NULL),
+    must_sqlite(db,
+                sqlite3_prepare_v2(db, "INSERT INTO log(seq, data) VALUES(?, ?)", -1, &ins, NULL),
                 "prepare insert");
     must_sqlite(db, sqlite3_prepare_v2(db, "BEGIN", -1, &begin, NULL), "prepare begin");
     must_sqlite(db, sqlite3_prepare_v2(db, "COMMIT", -1, &commit, NULL), "prepare commit");
 
-    uint64_t t0 = now_ns();
+    uint64_t w0 = written_bytes(), t0 = now_ns();
     for (uint64_t seq = 0; seq < n;) {
         must_sqlite(db, sqlite3_step(begin), "begin");
         sqlite3_reset(begin);
@@ -667,6 +703,7 @@ static double run_sqlite(uint64_t n, size_t size, unsigned batch, double *second
         sqlite3_reset(commit);
     }
     uint64_t t1 = now_ns();
+    *written = (double)(written_bytes() - w0) / (double)n;
 
     sqlite3_finalize(ins);
     sqlite3_finalize(begin);
@@ -687,18 +724,23 @@ static void print_json(const options *o, const result *r)
            "\"events\":%" PRIu64 ",\"rejected\":%" PRIu64 ",\"seconds\":%.3f,"
            "\"events_per_s\":%.0f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
            "\"batches\":%" PRIu64 ",\"avg_batch\":%.1f,\"record_bytes\":%.1f,"
-           "\"db_bytes_per_event\":%.1f}\n",
-           r->producers, o->window, r->events, r->rejected, r->seconds, r->events_per_s,
-           r->p50_ms, r->p99_ms, r->max_ms, r->batches, r->avg_batch, r->record_bytes,
-           r->db_bytes_per_event);
+           "\"db_bytes_per_event\":%.1f,\"written_bytes_per_event\":%.1f,"
+           "\"cpu_us_per_event\":%.2f}\n",
+           r->producers, o->window, r->events, r->rejected, r->seconds, r->events_per_s, r->p50_ms,
+           r->p99_ms, r->max_ms, r->batches, r->avg_batch, r->record_bytes, r->db_bytes_per_event,
+           r->written_per_event, r->cpu_us_per_event);
     printf("{\"bench\":\"append\",\"system\":\"lmdb_raw\",\"producers\":%u,\"events\":%" PRIu64
-           ",\"seconds\":%.3f,\"events_per_s\":%.0f,\"batch\":%u,\"record_bytes\":%.0f}\n",
+           ",\"seconds\":%.3f,\"events_per_s\":%.0f,\"batch\":%u,\"record_bytes\":%.0f,"
+           "\"written_bytes_per_event\":%.1f,\"concerto_ratio\":%.3f}\n",
            r->producers, r->events, r->lmdb_seconds, r->lmdb_events_per_s, r->batch,
-           round(r->record_bytes));
-    printf("{\"bench\":\"append\",\"system\":\"sqlite_wal_full\",\"producers\":%u,\"events\":%" PRIu64
-           ",\"seconds\":%.3f,\"events_per_s\":%.0f,\"batch\":%u,\"record_bytes\":%.0f}\n",
+           round(r->record_bytes), r->lmdb_written_per_event,
+           r->events_per_s / r->lmdb_events_per_s);
+    printf("{\"bench\":\"append\",\"system\":\"sqlite_wal_full\",\"producers\":%u,"
+           "\"events\":%" PRIu64 ",\"seconds\":%.3f,\"events_per_s\":%.0f,\"batch\":%u,"
+           "\"record_bytes\":%.0f,\"written_bytes_per_event\":%.1f,\"concerto_ratio\":%.3f}\n",
            r->producers, r->events, r->sqlite_seconds, r->sqlite_events_per_s, r->batch,
-           round(r->record_bytes));
+           round(r->record_bytes), r->sqlite_written_per_event,
+           r->events_per_s / r->sqlite_events_per_s);
     fflush(stdout);
 }
 
@@ -708,26 +750,33 @@ static void print_table(const options *o, const result *rs, unsigned n)
     uname(&u);
     fprintf(stderr,
             "\nappend benchmark: %" PRIu64 " commands per run, window %u per producer, %u "
-            "participants, mix %d%% vote.cast / %d%% contribution.posted / %d%% argument.posted\n"
-            "machine: %s %s, %ld cpus; baselines single-threaded at the batch size concerto "
-            "reached\n\n",
+            "participants,\nmix %d%% vote.cast / %d%% contribution.posted / %d%% argument.posted; "
+            "%s %s, %ld cpus\nbaselines: one thread, records of the same average size, "
+            "committed in batches of the size concerto reached\n\n",
             o->events, o->window, o->participants, 100 - MIX_CONTRIBUTIONS - MIX_ARGUMENTS,
             MIX_CONTRIBUTIONS, MIX_ARGUMENTS, u.sysname, u.release, sysconf(_SC_NPROCESSORS_ONLN));
-    fprintf(stderr, "%9s  %-16s %12s %9s %9s %9s %9s %7s %8s\n", "producers", "system", "events/s",
-            "p50 ms", "p99 ms", "max ms", "batch", "rec B", "db B/ev");
+    fprintf(stderr, "%9s  %-16s %10s %7s %8s %8s %8s %7s %6s %8s %8s %7s\n", "producers", "system",
+            "events/s", "vs raw", "p50 ms", "p99 ms", "max ms", "batch", "rec B", "db B/ev",
+            "wr B/ev", "cpu us");
     for (unsigned i = 0; i < n; i++) {
         const result *r = &rs[i];
-        fprintf(stderr, "%9u  %-16s %12.0f %9.2f %9.2f %9.2f %9.1f %7.1f %8.1f\n", r->producers,
-                "concerto", r->events_per_s, r->p50_ms, r->p99_ms, r->max_ms, r->avg_batch,
-                r->record_bytes, r->db_bytes_per_event);
-        fprintf(stderr, "%9s  %-16s %12.0f %9s %9s %9s %9u %7.0f\n", "", "lmdb_raw",
-                r->lmdb_events_per_s, "", "", "", r->batch, round(r->record_bytes));
-        fprintf(stderr, "%9s  %-16s %12.0f %9s %9s %9s %9u %7.0f\n", "", "sqlite_wal_full",
-                r->sqlite_events_per_s, "", "", "", r->batch, round(r->record_bytes));
-        fprintf(stderr, "%9s  %-16s %11.2fx %29s %s %.2fx\n", "", "concerto/lmdb", 
-                r->events_per_s / r->lmdb_events_per_s, "", "concerto/sqlite",
-                r->events_per_s / r->sqlite_events_per_s);
+        fprintf(stderr,
+                "%9u  %-16s %10.0f %6.2fx %8.2f %8.2f %8.2f %7.1f %6.1f %8.1f %8.1f %7.2f\n",
+                r->producers, "concerto", r->events_per_s, r->events_per_s / r->lmdb_events_per_s,
+                r->p50_ms, r->p99_ms, r->max_ms, r->avg_batch, r->record_bytes,
+                r->db_bytes_per_event, r->written_per_event, r->cpu_us_per_event);
+        fprintf(stderr, "%9s  %-16s %10.0f %6.2fx %8s %8s %8s %7u %6.0f %8s %8.1f\n", "",
+                "lmdb_raw", r->lmdb_events_per_s, 1.0, "", "", "", r->batch, round(r->record_bytes),
+                "", r->lmdb_written_per_event);
+        fprintf(stderr, "%9s  %-16s %10.0f %6.2fx %8s %8s %8s %7u %6.0f %8s %8.1f\n", "",
+                "sqlite_wal_full", r->sqlite_events_per_s,
+                r->sqlite_events_per_s / r->lmdb_events_per_s, "", "", "", r->batch,
+                round(r->record_bytes), "", r->sqlite_written_per_event);
     }
+    fprintf(stderr,
+            "\n(vs raw: events/s over raw LMDB's at the same batch size; db B/ev: growth of "
+            "the env per event;\n wr B/ev: bytes handed to write(2) per event; cpu us: CPU time of "
+            "the process, all threads, per event)\n");
     fprintf(stderr, "\ntargets (reported, not enforced):\n");
     const result *t = NULL;
     for (unsigned i = 0; i < n; i++)
@@ -753,12 +802,13 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: bench_append [--events N] [--window N] [--producers 1,8,64]\n"
-            "                    [--participants N] [--quick]\n"
-            "  --events N        commands (= events) per concerto run (default 200000)\n"
+            "                    [--participants N] [--quick] [--keep]\n"
+            "  --events N        commands (= events) per concerto run (default 1000000)\n"
             "  --window N        commands in flight per producer (default 256)\n"
             "  --producers LIST  producer counts, comma-separated (default 1,8,64)\n"
             "  --participants N  participants registered before each run (default 2000)\n"
             "  --quick           smoke run: 20000 events, 500 participants\n"
+            "  --keep            keep the concerto ledgers (for mdb_stat, concerto verify)\n"
             "JSON lines on stdout, table on stderr; temporary files under $TMPDIR or /tmp.\n");
 }
 
@@ -788,7 +838,7 @@ static void parse_producers(options *o, const char *s)
 
 int main(int argc, char **argv)
 {
-    options o = {.events = 200000, .window = 256, .participants = 2000};
+    options o = {.events = 1000000, .window = 256, .participants = 2000};
     int quick = 0, events_set = 0, participants_set = 0;
     parse_producers(&o, "1,8,64");
     for (int i = 1; i < argc; i++) {
@@ -808,6 +858,8 @@ int main(int argc, char **argv)
             o.participants = (unsigned)parse_number(v, a);
             participants_set = 1;
             i++;
+        } else if (!strcmp(a, "--keep")) {
+            o.keep = 1;
         } else if (!strcmp(a, "--quick")) {
             quick = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -837,10 +889,12 @@ int main(int argc, char **argv)
         size_t size = (size_t)llround(r->record_bytes);
         fprintf(stderr, "# lmdb_raw: %" PRIu64 " records of %zu bytes, %u per commit\n", r->events,
                 size, r->batch);
-        r->lmdb_events_per_s = run_lmdb(r->events, size, r->batch, &r->lmdb_seconds);
+        r->lmdb_events_per_s =
+            run_lmdb(r->events, size, r->batch, &r->lmdb_seconds, &r->lmdb_written_per_event);
         fprintf(stderr, "# sqlite_wal_full: %" PRIu64 " records of %zu bytes, %u per commit\n",
                 r->events, size, r->batch);
-        r->sqlite_events_per_s = run_sqlite(r->events, size, r->batch, &r->sqlite_seconds);
+        r->sqlite_events_per_s =
+            run_sqlite(r->events, size, r->batch, &r->sqlite_seconds, &r->sqlite_written_per_event);
         print_json(&o, r);
     }
     print_table(&o, rs, o.nproducers);

@@ -262,19 +262,13 @@ int cc_decide(cc_ledger *l, MDB_txn *txn, const cc_exec_ctx *ctx, cc_event *e)
 
 /* ---- execution ---------------------------------------------------------- */
 
-/* Encode, append, hash into the tree and fold into the state: the one place
- * an event enters the ledger. */
-static int append_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command *cmd, cc_event *e)
+/* Append an encoded event, hash it into the tree and fold it into the
+ * state: the one place an event enters the ledger. */
+static int append_entry(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command *cmd,
+                        const cc_event *e, const uint8_t *entry, size_t len)
 {
-    e->ts = ctx->now_ms > ctx->last_ts ? ctx->now_ms : ctx->last_ts;
-    uint8_t entry[CC_EVENT_MAX];
-    size_t len;
-    int rc = cc_event_encode(e, entry, sizeof entry, &len);
-    if (rc) {
-        cmd->result.field = cc_event_decode_error_field();
-        return rc;
-    }
     uint64_t seq = ctx->log_size;
+    int rc;
     if ((rc = cc_log_append(txn, l->log, seq, entry, len))) return rc;
     cc_hash leaf;
     cc_merkle_leaf_hash(entry, len, &leaf);
@@ -287,8 +281,27 @@ static int append_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command
     return 0;
 }
 
-static int store_body(cc_ledger *l, MDB_txn *txn, cc_command *cmd, cc_event *e)
+/* Encode and append an event built by the writer itself (account events). */
+static int append_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command *cmd, cc_event *e)
 {
+    e->ts = ctx->now_ms > ctx->last_ts ? ctx->now_ms : ctx->last_ts;
+    uint8_t entry[CC_EVENT_MAX];
+    size_t len;
+    int rc = cc_event_encode(e, entry, sizeof entry, &len);
+    if (rc) {
+        cmd->result.field = cc_event_decode_error_field();
+        return rc;
+    }
+    return append_entry(l, txn, ctx, cmd, e, entry, len);
+}
+
+/* Validate and encode the body, compute its commitment into e: everything
+ * that can reject the command, and no write. *body stays NULL when the event
+ * carries no body. */
+static int prepare_body(cc_command *cmd, cc_event *e, uint8_t **body, size_t *len,
+                        uint8_t nonce[CC_NONCE_SIZE])
+{
+    *body = NULL;
     int expected = cc_body_expected(e->type);
     if (!expected) return 0;
     if (expected == 2 && !cmd->has_body) return 0;
@@ -298,16 +311,11 @@ static int store_body(cc_ledger *l, MDB_txn *txn, cc_command *cmd, cc_event *e)
         cmd->result.body_field = (int)bf;
         return rc;
     }
-    uint8_t *body;
-    size_t len;
-    if ((rc = cc_body_encode(e->type, &cmd->body, &body, &len))) return rc;
-    uint8_t nonce[CC_NONCE_SIZE];
-    randombytes_buf(nonce, sizeof nonce);
-    cc_body_commit(nonce, body, len, e->commitment);
+    if ((rc = cc_body_encode(e->type, &cmd->body, body, len))) return rc;
+    randombytes_buf(nonce, CC_NONCE_SIZE);
+    cc_body_commit(nonce, *body, *len, e->commitment);
     cc_event_set(e, CC_F_COMMITMENT);
-    rc = cc_bodies_put(txn, l->bodies, e->commitment, nonce, body, len);
-    free(body);
-    return rc;
+    return 0;
 }
 
 static int purge_one(const uint8_t c[32], void *arg)
@@ -318,18 +326,27 @@ static int purge_one(const uint8_t c[32], void *arg)
     return rc == CC_ENOTFOUND ? 0 : rc;
 }
 
-static int store_file(cc_ledger *l, MDB_txn *txn, cc_command *cmd, cc_event *e)
+static int prepare_file(cc_command *cmd, cc_event *e)
 {
     if (!cmd->file.ptr || cmd->file.len == 0) return CC_EEMPTY;
     crypto_hash_sha256(e->file_hash, cmd->file.ptr, cmd->file.len);
     e->file_size = cmd->file.len;
     cc_event_set(e, CC_F_FILE_HASH);
     cc_event_set(e, CC_F_FILE_SIZE);
-    MDB_val k = {32, e->file_hash}, v = {cmd->file.len, (void *)cmd->file.ptr};
+    return 0;
+}
+
+static int store_file(cc_ledger *l, MDB_txn *txn, cc_command *cmd, const cc_event *e)
+{
+    MDB_val k = {32, (void *)e->file_hash}, v = {cmd->file.len, (void *)cmd->file.ptr};
     int rc = mdb_put(txn, l->files, &k, &v, MDB_NOOVERWRITE);
     return rc == MDB_KEYEXIST ? 0 : cc_from_mdb(rc); /* the same file twice is stored once */
 }
 
+/* An event command in two phases. Everything that can reject the command
+ * (shape, rules, body, encoding) runs before the first write, so a rejected
+ * command leaves nothing behind and needs no nested transaction; once
+ * ctx->wrote is set, any error is a storage error that fails the batch. */
 static int execute_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command *cmd)
 {
     /* Work on a copy: if the batch is run again (map grown), the decision
@@ -337,7 +354,6 @@ static int execute_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_comman
     cc_event copy = cmd->event, *e = &copy;
     int rc;
     /* Producers never choose these. */
-    e->present &= ~((uint64_t)1 << CC_F_COMMITMENT);
     uint64_t writer_fields = (uint64_t)1 << CC_F_COMMITMENT;
     if (e->type == CC_EV_DOCUMENT_PUBLISHED)
         writer_fields |= ((uint64_t)1 << CC_F_FILE_HASH) | ((uint64_t)1 << CC_F_FILE_SIZE);
@@ -359,10 +375,25 @@ static int execute_event(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_comman
         return rc;
     }
     if ((rc = cc_decide(l, txn, ctx, e))) return rc;
-    if (e->type == CC_EV_DOCUMENT_PUBLISHED && (rc = store_file(l, txn, cmd, e))) return rc;
-    if ((rc = store_body(l, txn, cmd, e))) return rc;
-    if ((rc = append_event(l, txn, ctx, cmd, e))) return rc;
-    if (e->type == CC_EV_ITEM_REMOVED) {
+    if (e->type == CC_EV_DOCUMENT_PUBLISHED && (rc = prepare_file(cmd, e))) return rc;
+    uint8_t *body, nonce[CC_NONCE_SIZE];
+    size_t body_len = 0;
+    if ((rc = prepare_body(cmd, e, &body, &body_len, nonce))) return rc;
+    e->ts = ctx->now_ms > ctx->last_ts ? ctx->now_ms : ctx->last_ts;
+    uint8_t entry[CC_EVENT_MAX];
+    size_t len;
+    if ((rc = cc_event_encode(e, entry, sizeof entry, &len))) {
+        cmd->result.field = cc_event_decode_error_field();
+        free(body);
+        return rc;
+    }
+
+    ctx->wrote = 1;
+    if (e->type == CC_EV_DOCUMENT_PUBLISHED) rc = store_file(l, txn, cmd, e);
+    if (!rc && body) rc = cc_bodies_put(txn, l->bodies, e->commitment, nonce, body, body_len);
+    free(body);
+    if (!rc) rc = append_entry(l, txn, ctx, cmd, e, entry, len);
+    if (!rc && e->type == CC_EV_ITEM_REMOVED) {
         /* Illegal content: the text of every version goes, the log stays. */
         void *arg[2] = {txn, l};
         rc = cc_state_versions(txn, &l->state, e->item, purge_one, arg);

@@ -18,13 +18,16 @@ typedef struct cc_exec_ctx {
     uint64_t log_size;
     uint64_t last_ts;
     uint64_t now_ms; /* wall clock at batch start */
+    int wrote;       /* set by cc_execute once it has written anything */
 } cc_exec_ctx;
 
 /* Judge e (type, by and fields set by the producer). May turn vote.cast into
  * vote.changed when a vote exists. */
 int cc_decide(cc_ledger *l, MDB_txn *txn, const cc_exec_ctx *ctx, cc_event *e);
 
-/* Execute cmd in txn. On error the caller aborts txn (a nested one). */
+/* Execute cmd in txn. Event commands check everything before their first
+ * write: an error with ctx->wrote still 0 left txn untouched. Account
+ * commands may fail after writing: run them in a nested transaction. */
 int cc_execute(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_command *cmd);
 
 #endif

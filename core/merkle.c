@@ -3,14 +3,14 @@
  * What it does. Every entry of the log is a leaf of one Merkle tree. The
  * tree is never materialised as nodes with pointers: we store, once and for
  * ever, the hash of every *perfect* subtree, i.e. every aligned run of 2^L
- * leaves [N * 2^L, (N+1) * 2^L), under the 9-byte key (L, N big-endian).
- * That is the C2SP tlog-tiles numbering, so the same hashes can later be
- * served as tiles without recomputation. Appending leaf i writes its leaf
- * hash at (0, i) and then, for every low 1-bit of i, the parent that leaf
- * just completed: leaf 7 (binary 111) completes (1,3), (2,1) and (3,0). The
- * sibling needed for each parent is always already stored, so an append is
- * one read and one write per completed level, O(log n) in the worst case and
- * two writes on average.
+ * leaves [N * 2^L, (N+1) * 2^L): hash (L, N) in the C2SP tlog-tiles
+ * numbering, so the same hashes are served as tiles without recomputation.
+ * It is stored under the 9-byte key (last leaf covered, big-endian; L), an
+ * order in which appends only ever add at the end (see encode_key). Appending leaf i writes its
+ * leaf hash at (0, i) and then, for every low 1-bit of i, the parent that leaf just completed: leaf
+ * 7 (binary 111) completes (1,3), (2,1) and (3,0). The sibling needed for each parent is always
+ * already stored, so an append is one read and one write per completed level, O(log n) in the worst
+ * case and two writes on average.
  *
  * Why this way. A tree of arbitrary size n is not perfect, but [0, n)
  * decomposes uniquely into perfect aligned subtrees, one per 1-bit of n,
@@ -104,11 +104,17 @@ static uint64_t split_point(uint64_t n)
     return k;
 }
 
+/* Key of hash (level, index): the last leaf it covers (u64 big-endian),
+ * then the level. Appending leaf i writes (i, 0), (i, 1), ... (i, k): keys
+ * only ever grow, so every put is an MDB_APPEND onto the last page, pages
+ * fill completely, and an append never dirties a page in the middle of the
+ * tree (keying by (level, index) would touch one page per level). */
 static void encode_key(unsigned level, uint64_t index, uint8_t key[KEY_SIZE])
 {
-    key[0] = (uint8_t)level;
+    uint64_t last = ((index + 1) << level) - 1; /* wraps correctly to 2^64 - 1 */
     for (int i = 0; i < 8; i++)
-        key[1 + i] = (uint8_t)(index >> (56 - 8 * i));
+        key[i] = (uint8_t)(last >> (56 - 8 * i));
+    key[8] = (uint8_t)level;
 }
 
 int cc_merkle_dbi_open(MDB_txn *txn, MDB_dbi *dbi)
@@ -149,7 +155,8 @@ static int put_new(MDB_txn *txn, MDB_dbi dbi, unsigned level, uint64_t index, co
     encode_key(level, index, kb);
     MDB_val key = {KEY_SIZE, kb};
     MDB_val val = {CC_HASH_SIZE, (void *)h->b};
-    return mdb_put(txn, dbi, &key, &val, MDB_NOOVERWRITE);
+    /* MDB_APPEND also refuses (MDB_KEYEXIST) any key not beyond the last. */
+    return mdb_put(txn, dbi, &key, &val, MDB_APPEND);
 }
 
 int cc_merkle_append(MDB_txn *txn, MDB_dbi dbi, uint64_t index, const cc_hash *leaf)

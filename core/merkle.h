@@ -5,10 +5,11 @@
  * The tree over n entries is the RFC 6962 (RFC 9162 section 2.1) tree MTH(D[n]).
  *
  * Storage: every hash of a complete (perfect) subtree is stored once, when its
- * last leaf is appended, in an LMDB DBI ("tree") of the ledger env. The key is
- * 9 bytes: level (u8) then index at that level (u64 big-endian); the value is
- * the 32-byte hash. Level 0 holds leaf hashes. This is the layout of C2SP
- * tlog-tiles: hash (L, N) covers leaves [N * 2^L, (N+1) * 2^L). Roots of any
+ * last leaf is appended, in an LMDB DBI ("tree") of the ledger env. Hash
+ * (L, N) covers leaves [N * 2^L, (N+1) * 2^L), as in C2SP tlog-tiles; its
+ * key is 9 bytes: the last leaf it covers, (N+1) * 2^L - 1 (u64 big-endian),
+ * then L (u8), so that appends only ever add keys at the end. The value is
+ * the 32-byte hash. Level 0 holds leaf hashes. Roots of any
  * size <= the current one, and any proof, are computed from stored hashes
  * alone (O(log n) reads), never from entries.
  *
