@@ -31,6 +31,7 @@ static const cc_projection *const all_projections[] = {
     &cc_projection_live,
     &cc_projection_trash,
     &cc_projection_stats,
+    &cc_projection_opendata,
 };
 #define NPROJ (sizeof all_projections / sizeof all_projections[0])
 

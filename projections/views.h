@@ -44,6 +44,7 @@ typedef struct cc_projection {
 extern const cc_projection cc_projection_live;
 extern const cc_projection cc_projection_trash;
 extern const cc_projection cc_projection_stats;
+extern const cc_projection cc_projection_opendata;
 
 typedef struct cc_views cc_views;
 
