@@ -7,6 +7,7 @@
 #include "demo.h"
 #include "error.h"
 #include "ledger.h"
+#include "serve.h"
 #include "snapshot.h"
 #include "text.h"
 #include "views.h"
@@ -628,6 +629,7 @@ static const char main_help[] =
     "  checkpoint  print the current signed checkpoint\n"
     "  verify      check checksums, Merkle tree, checkpoint and bodies, or a snapshot\n"
     "  replay      rebuild the write-side state and every view from the log\n"
+    "  serve       run the public site and API (default http://127.0.0.1:8080)\n"
     "  export      write an open-data snapshot (CSV, JSON Lines, tiles, checkpoint)\n"
     "\n"
     "'concerto <command> --help' describes each command.\n";
@@ -655,6 +657,7 @@ int main(int argc, char **argv)
                     {"checkpoint", cmd_checkpoint},
                     {"verify", cmd_verify},
                     {"replay", cmd_replay},
+                    {"serve", cc_serve_main},
                     {"export", cmd_export}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);

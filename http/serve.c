@@ -1,0 +1,268 @@
+/* serve.c - the process around the server: options, start-up and shut-down
+ * order, signals.
+ *
+ * Start-up, each step needing the previous one:
+ *   ledger open -> writer start -> metrics -> views open -> writer listeners
+ *   (views wake-up, batch-size metrics) -> views worker start -> HTTP.
+ * Shut-down runs backwards with one deliberate swap: the writer stops before
+ * the views worker. The writer calls the views' listener after each commit,
+ * so the views must outlive it; and since the HTTP loops are gone by then,
+ * nothing new can be queued while the writer finishes what was.
+ *
+ * Signals: SIGINT and SIGTERM are blocked before any thread exists, so every
+ * thread (writer, views worker, loops) inherits the mask and the main thread
+ * alone receives them, synchronously, with sigwait. No handler runs in an
+ * arbitrary thread and no async-signal-safety puzzle arises. SIGPIPE is
+ * ignored: a client that goes away is an ordinary write error. */
+#include "serve.h"
+
+#include "error.h"
+#include "log.h"
+#include "metrics.h"
+#include "server.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+
+static const char usage[] =
+    "concerto serve --data DIR [--listen ADDR:PORT] [--threads N]\n"
+    "                      [--access-log FILE | --no-access-log] [--smtp-url URL]";
+
+static const char help[] =
+    "Serve the public web site, its JSON API and the log endpoints of DIR.\n"
+    "\n"
+    "  --data DIR          data directory created by 'concerto init'\n"
+    "  --listen ADDR:PORT  address to listen on (default " CC_SERVER_DEFAULT_LISTEN
+    "; [::1]:PORT for IPv6;\n"
+    "                      port 0 picks a free port, printed at start-up)\n"
+    "  --threads N         event loops (default: one per CPU)\n"
+    "  --access-log FILE   append the access log to FILE (default: standard error)\n"
+    "  --no-access-log     do not write an access log\n"
+    "  --smtp-url URL      SMTP server for e-mail (smtp:// or smtps://); accepted for\n"
+    "                      the account pages to come, not used yet\n"
+    "\n"
+    "Stops gracefully on SIGINT or SIGTERM: requests in flight are answered and\n"
+    "queued writes committed before the process exits with status 0.\n";
+
+static int usage_error(void)
+{
+    fprintf(stderr, "usage: %s\nTry 'concerto serve --help'.\n", usage);
+    return EXIT_USAGE;
+}
+
+static int fail(const char *what, int rc)
+{
+    fprintf(stderr, "concerto serve: %s: %s\n", what, cc_strerror(rc));
+    return 1;
+}
+
+typedef struct serve_options {
+    const char *dir;
+    const char *listen;
+    const char *access_log;
+    const char *smtp_url;
+    unsigned threads;
+    int no_access_log;
+} serve_options;
+
+static int parse(int argc, char **argv, serve_options *o, int *exit_code)
+{
+    static const struct option longopts[] = {
+        {"data", required_argument, 0, 'd'},    {"listen", required_argument, 0, 'l'},
+        {"threads", required_argument, 0, 't'}, {"access-log", required_argument, 0, 'a'},
+        {"no-access-log", no_argument, 0, 'n'}, {"smtp-url", required_argument, 0, 's'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    memset(o, 0, sizeof *o);
+    o->listen = CC_SERVER_DEFAULT_LISTEN;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->dir = optarg;
+            break;
+        case 'l':
+            o->listen = optarg;
+            break;
+        case 't': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '-' || v < 1 || v > CC_SERVER_MAX_THREADS) {
+                fprintf(stderr, "concerto serve: --threads wants a number from 1 to %d\n",
+                        CC_SERVER_MAX_THREADS);
+                *exit_code = EXIT_USAGE;
+                return -1;
+            }
+            o->threads = (unsigned)v;
+            break;
+        }
+        case 'a':
+            o->access_log = optarg;
+            break;
+        case 'n':
+            o->no_access_log = 1;
+            break;
+        case 's':
+            o->smtp_url = optarg;
+            break;
+        case 'h':
+            printf("usage: %s\n\n%s", usage, help);
+            *exit_code = 0;
+            return -1;
+        default:
+            *exit_code = usage_error();
+            return -1;
+        }
+    }
+    if (!o->dir || optind != argc || (o->access_log && o->no_access_log)) {
+        *exit_code = usage_error();
+        return -1;
+    }
+    char host[256];
+    uint16_t port;
+    if (cc_server_parse_listen(o->listen, host, sizeof host, &port)) {
+        fprintf(stderr, "concerto serve: --listen wants ADDR:PORT (or [IPv6]:PORT), not '%s'\n",
+                o->listen);
+        *exit_code = EXIT_USAGE;
+        return -1;
+    }
+    if (o->smtp_url && strncmp(o->smtp_url, "smtp://", 7) && strncmp(o->smtp_url, "smtps://", 8)) {
+        fprintf(stderr, "concerto serve: --smtp-url wants an smtp:// or smtps:// URL\n");
+        *exit_code = EXIT_USAGE;
+        return -1;
+    }
+    return 0;
+}
+
+static uint64_t log_size(cc_ledger *l)
+{
+    MDB_txn *txn;
+    uint64_t size = 0;
+    if (cc_ledger_read_begin(l, &txn) == 0) {
+        if (cc_log_size(txn, l->log, &size)) size = 0;
+        cc_ledger_read_end(l, txn);
+    }
+    return size;
+}
+
+int cc_serve_main(int argc, char **argv)
+{
+    serve_options o;
+    int code = 0;
+    if (parse(argc, argv, &o, &code)) return code;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "concerto serve: libsodium failed to initialise\n");
+        return 1;
+    }
+
+    /* Before any thread exists: see the essay above. */
+    sigset_t stop_signals, old_mask;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+    struct sigaction ignore, old_pipe;
+    memset(&ignore, 0, sizeof ignore);
+    ignore.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ignore, &old_pipe);
+
+    int rc, status = 1, log_fd = STDERR_FILENO;
+    cc_ledger ledger;
+    cc_writer *writer = NULL;
+    cc_views *views = NULL;
+    cc_metrics *metrics = NULL;
+    cc_server *server = NULL;
+    int ledger_open = 0;
+    char *views_dir = NULL;
+
+    if (o.no_access_log) {
+        log_fd = -1;
+    } else if (o.access_log && strcmp(o.access_log, "-")) {
+        log_fd = open(o.access_log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (log_fd < 0) {
+            fprintf(stderr, "concerto serve: %s: %s\n", o.access_log, strerror(errno));
+            goto out;
+        }
+    }
+    if ((rc = cc_ledger_open(&ledger, o.dir, NULL))) {
+        fprintf(stderr, "concerto serve: cannot open the ledger in %s: %s\n", o.dir,
+                cc_strerror(rc));
+        goto out;
+    }
+    ledger_open = 1;
+    if ((rc = cc_writer_start(&ledger, NULL, &writer))) {
+        fail("writer", rc);
+        goto out;
+    }
+    unsigned threads = o.threads ? o.threads : cc_server_default_threads();
+    if ((rc = cc_metrics_create(threads, &metrics))) {
+        fail("metrics", rc);
+        goto out;
+    }
+    size_t n = strlen(o.dir) + sizeof "/views";
+    if (!(views_dir = malloc(n))) {
+        fail("views", CC_ENOMEM);
+        goto out;
+    }
+    snprintf(views_dir, n, "%s/views", o.dir);
+    if ((rc = cc_views_open(&views, views_dir, &ledger, NULL))) {
+        fprintf(stderr, "concerto serve: cannot open the views in %s: %s\n", views_dir,
+                cc_strerror(rc));
+        goto out;
+    }
+    cc_metrics_set_log_size(metrics, log_size(&ledger));
+    if ((rc = cc_writer_listen(writer, cc_views_notify, views)) ||
+        (rc = cc_writer_listen(writer, cc_metrics_on_commit, metrics))) {
+        fail("writer listeners", rc);
+        goto out;
+    }
+    if ((rc = cc_views_start(views))) {
+        fail("views worker", rc);
+        goto out;
+    }
+
+    cc_site site = {&ledger, views, writer, metrics};
+    cc_server_options so = {o.listen, threads, log_fd, 0, 0, 0};
+    if ((rc = cc_server_start(&site, &so, &server))) {
+        fprintf(stderr, "concerto serve: cannot listen on %s: %s\n", o.listen, cc_strerror(rc));
+        goto out;
+    }
+    printf("concerto serve: listening on http://%s (%u thread%s, data %s)\n",
+           cc_server_address(server), threads, threads > 1 ? "s" : "", o.dir);
+    fflush(stdout);
+
+    int sig = 0;
+    while (sigwait(&stop_signals, &sig) != 0) {
+    }
+    fprintf(stderr, "concerto serve: %s received, finishing requests in flight\n",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    cc_server_stop(server);
+    server = NULL;
+    status = 0;
+
+out:
+    if (server) cc_server_stop(server);
+    if (writer) cc_writer_stop(writer);
+    if (views) {
+        cc_views_stop(views);
+        cc_views_close(views);
+    }
+    if (ledger_open) cc_ledger_close(&ledger);
+    cc_metrics_free(metrics);
+    free(views_dir);
+    if (log_fd >= 0 && log_fd != STDERR_FILENO) close(log_fd);
+    if (status == 0) fprintf(stderr, "concerto serve: stopped\n");
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    return status;
+}
