@@ -16,8 +16,14 @@
 
 typedef enum cc_lang { CC_LANG_FR = 0, CC_LANG_EN, CC_LANG_COUNT_ } cc_lang;
 
-/* X(key, French, English) */
-#define CC_MESSAGES(X)                                                                             \
+/* X(key, French, English). The catalogue is one list, kept in parts: the
+ * strings of the frame and home page here, those of each feature in
+ * http/features/<feature>.h (CC_MESSAGES_<FEATURE>). */
+#include "features/features.h"
+
+#define CC_MESSAGES(X) CC_MESSAGES_CORE(X) CC_MESSAGES_FEATURES(X)
+
+#define CC_MESSAGES_CORE(X)                                                                        \
     X(SITE_NAME, "Concerto", "Concerto")                                                           \
     X(SITE_TAGLINE, "Plateforme de concertation publique", "Public consultation platform")         \
     X(SKIP_TO_CONTENT, "Aller au contenu", "Skip to content")                                      \

@@ -25,23 +25,19 @@ typedef struct route {
     cc_handler handler;
 } route;
 
-#define GET_HEAD (CC_METHOD_GET | CC_METHOD_HEAD)
-
 static const route routes[] = {
-    {CC_ROUTE_HOME, "/", GET_HEAD, 1, cc_page_home},
-    {CC_ROUTE_STATIC, "/static/", GET_HEAD, 1, cc_page_static},
-    {CC_ROUTE_HEALTHZ, "/healthz", GET_HEAD, 0, cc_ops_healthz},
-    {CC_ROUTE_METRICS, "/metrics", GET_HEAD, 0, cc_ops_metrics},
-    {CC_ROUTE_CHECKPOINT, "/checkpoint", GET_HEAD, 0, cc_log_checkpoint},
-    {CC_ROUTE_ENTRIES, "/tile/entries/", GET_HEAD, 0, cc_log_tile},
-    {CC_ROUTE_TILE, "/tile/", GET_HEAD, 0, cc_log_tile},
+#define CC_ROUTE_ROW_(id, name, path, methods, html, handler)                                      \
+    {CC_ROUTE_##id, path, methods, html, handler},
+    CC_ROUTES(CC_ROUTE_ROW_)
+#undef CC_ROUTE_ROW_
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
 static const char *const route_names[CC_ROUTE_COUNT_] = {
-#define CC_ROUTE_NAME_(id, name) [CC_ROUTE_##id] = name,
+#define CC_ROUTE_NAME_(id, name, path, methods, html, handler) [CC_ROUTE_##id] = name,
     CC_ROUTES(CC_ROUTE_NAME_)
 #undef CC_ROUTE_NAME_
+        [CC_ROUTE_NONE] = "none",
 };
 
 const char *cc_route_name(cc_route_id id)

@@ -13,28 +13,36 @@
 #ifndef CONCERTO_HTTP_ROUTER_H
 #define CONCERTO_HTTP_ROUTER_H
 
+#include "features/features.h"
 #include "i18n.h"
 
 #include <h2o.h>
 
 #include <stdint.h>
 
-/* X(id, name) — "none" is for requests no route matched (404). */
-#define CC_ROUTES(X)                                                                               \
-    X(HOME, "home")                                                                                \
-    X(STATIC, "static")                                                                            \
-    X(HEALTHZ, "healthz")                                                                          \
-    X(METRICS, "metrics")                                                                          \
-    X(CHECKPOINT, "checkpoint")                                                                    \
-    X(TILE, "tile")                                                                                \
-    X(ENTRIES, "tile_entries")                                                                     \
-    X(NONE, "none")
+/* The route table, kept in parts: the core routes here, each feature's in
+ * http/features/<feature>.h (CC_ROUTES_<FEATURE>). An entry is
+ * X(id, metrics name, path, methods, html errors, handler): a path ending in
+ * '/' matches as a prefix (longer prefixes must come first), any other
+ * exactly. Routes are tried in this order. */
+#define CC_GET_HEAD (CC_METHOD_GET | CC_METHOD_HEAD)
+#define CC_ROUTES_CORE(X)                                                                          \
+    X(HOME, "home", "/", CC_GET_HEAD, 1, cc_page_home)                                             \
+    X(STATIC, "static", "/static/", CC_GET_HEAD, 1, cc_page_static)                                \
+    X(HEALTHZ, "healthz", "/healthz", CC_GET_HEAD, 0, cc_ops_healthz)                              \
+    X(METRICS, "metrics", "/metrics", CC_GET_HEAD, 0, cc_ops_metrics)                              \
+    X(CHECKPOINT, "checkpoint", "/checkpoint", CC_GET_HEAD, 0, cc_log_checkpoint)                  \
+    X(ENTRIES, "tile_entries", "/tile/entries/", CC_GET_HEAD, 0, cc_log_tile)                      \
+    X(TILE, "tile", "/tile/", CC_GET_HEAD, 0, cc_log_tile)
+
+#define CC_ROUTES(X) CC_ROUTES_CORE(X) CC_ROUTES_FEATURES(X)
 
 typedef enum cc_route_id {
-#define CC_ROUTE_ENUM_(id, name) CC_ROUTE_##id,
+#define CC_ROUTE_ENUM_(id, name, path, methods, html, handler) CC_ROUTE_##id,
     CC_ROUTES(CC_ROUTE_ENUM_)
 #undef CC_ROUTE_ENUM_
-        CC_ROUTE_COUNT_
+        CC_ROUTE_NONE, /* requests no route matched (404): metrics label "none" */
+    CC_ROUTE_COUNT_
 } cc_route_id;
 
 enum {
@@ -65,6 +73,11 @@ typedef struct cc_request {
 } cc_request;
 
 typedef void (*cc_handler)(cc_request *r);
+
+/* Every handler of the table, declared from it. */
+#define CC_ROUTE_DECL_(id, name, path, methods, html, handler) void handler(cc_request *r);
+CC_ROUTES(CC_ROUTE_DECL_)
+#undef CC_ROUTE_DECL_
 
 /* Which route a (method, raw path) goes to. *allowed receives the methods
  * the route takes (0 for CC_ROUTE_NONE); the method is allowed when
