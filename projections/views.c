@@ -129,6 +129,14 @@ static int clear_projection(MDB_txn *txn, MDB_dbi meta, const cc_projection *p)
     return meta_put_u64(txn, meta, "cp", p->name, 0);
 }
 
+static int wanted(const cc_views_options *opt, const cc_projection *p)
+{
+    if (!opt->only) return 1;
+    for (size_t i = 0; opt->only[i]; i++)
+        if (opt->only[i] == p) return 1;
+    return 0;
+}
+
 static void set_position(cc_views *v)
 {
     uint64_t pos = UINT64_MAX;
@@ -174,6 +182,10 @@ int cc_views_open(cc_views **out, const char *dir, cc_ledger *ledger, const cc_v
     rc = cc_from_mdb(mdb_dbi_open(txn, "views_meta", MDB_CREATE, &v->meta));
     for (size_t i = 0; i < NPROJ && !rc; i++) {
         const cc_projection *p = all_projections[i];
+        if (!wanted(opt, p)) {
+            v->applied[i] = UINT64_MAX; /* never behind: ignored by position and catch-up */
+            continue;
+        }
         if (!(v->states[i] = calloc(1, p->state_size ? p->state_size : 1))) {
             rc = CC_ENOMEM;
             break;
@@ -306,13 +318,14 @@ int cc_views_clear(cc_views *v)
     int rc = cc_from_mdb(mdb_txn_begin(v->env, NULL, 0, &txn));
     if (rc) return rc;
     for (size_t i = 0; i < NPROJ && !rc; i++)
-        rc = clear_projection(txn, v->meta, all_projections[i]);
+        if (v->states[i]) rc = clear_projection(txn, v->meta, all_projections[i]);
     if (rc) {
         mdb_txn_abort(txn);
         return rc;
     }
     if ((rc = cc_from_mdb(mdb_txn_commit(txn)))) return rc;
-    memset(v->applied, 0, sizeof v->applied);
+    for (size_t i = 0; i < NPROJ; i++)
+        if (v->states[i]) v->applied[i] = 0;
     set_position(v);
     return 0;
 }

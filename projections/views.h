@@ -26,8 +26,8 @@
 
 /* What a projection's apply gets. */
 typedef struct cc_apply {
-    MDB_txn *txn;    /* write transaction of the views env */
-    uint64_t seq;    /* the event's sequence number (= id of what it creates) */
+    MDB_txn *txn; /* write transaction of the views env */
+    uint64_t seq; /* the event's sequence number (= id of what it creates) */
     const cc_event *event;
 } cc_apply;
 
@@ -49,16 +49,18 @@ extern const cc_projection cc_projection_opendata;
 typedef struct cc_views cc_views;
 
 typedef struct cc_views_options {
-    size_t map_size;        /* 0: 1 GiB, grows when full */
-    uint64_t chunk_events;  /* events per views transaction; 0: 10,000 */
-    int durable;            /* fsync each chunk (default off: views are rebuildable) */
+    size_t map_size;       /* 0: 1 GiB, grows when full */
+    uint64_t chunk_events; /* events per views transaction; 0: 10,000 */
+    int durable;           /* fsync each chunk (default off: views are rebuildable) */
+    /* Build only these projections (NULL-terminated); NULL: all of them.
+     * Export and snapshot verification do not need the live view. */
+    const cc_projection *const *only;
 } cc_views_options;
 
 /* Open (creating) the views env at dir and its projections. A projection
  * whose stored version differs from its code's is cleared (and so rebuilt on
  * the next catch-up). The ledger must stay open while the views are. */
-int cc_views_open(cc_views **out, const char *dir, cc_ledger *ledger,
-                  const cc_views_options *opt);
+int cc_views_open(cc_views **out, const char *dir, cc_ledger *ledger, const cc_views_options *opt);
 void cc_views_close(cc_views *v);
 
 /* Apply log entries up to `until` (UINT64_MAX: the current end), in chunks.
