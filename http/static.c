@@ -54,7 +54,18 @@ static const char css[] =
     ".dates,.counts{margin:.25rem 0;color:var(--muted)}\n"
     ".notice{border-left:4px solid var(--draft);padding:.5rem 1rem;background:#f6f6f6}\n"
     "@media (prefers-reduced-motion:reduce){*{transition:none!important;"
-    "animation:none!important}}\n";
+    "animation:none!important}}\n"
+    /* public pages (pages_*.c, charts.c) */
+    "nav.pages ul,nav.tabs ul,nav.sort ul,nav.pagination ul{list-style:none;padding:0;"
+    "display:flex;flex-wrap:wrap;gap:.75rem}\n"
+    "nav.tabs [aria-current],nav.sort [aria-current]{font-weight:700}\n"
+    ".sides{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}\n"
+    "figure.chart svg{width:100%;height:auto;max-width:40rem}\n"
+    "figure.chart rect{fill:var(--accent)}\n"
+    "figure.chart text{font-size:14px;fill:currentColor}\n"
+    "table{border-collapse:collapse}th,td{padding:.25rem .5rem;text-align:left}\n"
+    ".tombstone{border-left:4px solid var(--closed);padding-left:1rem}\n"
+    "code.hash{word-break:break-all}\n";
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char css_url[64];
