@@ -18,7 +18,9 @@
 
 #include "error.h"
 #include "log.h"
+#include "mail.h"
 #include "metrics.h"
+#include "ratelimit.h"
 #include "server.h"
 
 #include <errno.h>
@@ -35,7 +37,9 @@
 
 static const char usage[] =
     "concerto serve --data DIR [--listen ADDR:PORT] [--threads N]\n"
-    "                      [--access-log FILE | --no-access-log] [--smtp-url URL]";
+    "                      [--access-log FILE | --no-access-log] [--smtp-url URL]\n"
+    "                      [--mail-from ADDR] [--public-url URL] [--secure-cookies]\n"
+    "                      [--trust-proxy] [--rate-limit KIND=N/SECONDS]...";
 
 static const char help[] =
     "Serve the public web site, its JSON API and the log endpoints of DIR.\n"
@@ -47,8 +51,15 @@ static const char help[] =
     "  --threads N         event loops (default: one per CPU)\n"
     "  --access-log FILE   append the access log to FILE (default: standard error)\n"
     "  --no-access-log     do not write an access log\n"
-    "  --smtp-url URL      SMTP server for e-mail (smtp:// or smtps://); accepted for\n"
-    "                      the account pages to come, not used yet\n"
+    "  --smtp-url URL      SMTP server for e-mail (smtp:// or smtps://); without it,\n"
+    "                      messages are written as .eml files under DIR/mail\n"
+    "  --mail-from ADDR    sender of e-mail (default noreply@localhost.localdomain)\n"
+    "  --public-url URL    base of links in e-mail (default http://LISTEN)\n"
+    "  --secure-cookies    mark cookies Secure (the site is served over TLS)\n"
+    "  --trust-proxy       believe X-Forwarded-Proto and X-Forwarded-For (a reverse\n"
+    "                      proxy in front sets them)\n"
+    "  --rate-limit KIND=N/SECONDS  allow N requests per SECONDS for KIND (login,\n"
+    "                      login_name, register, reset, post, flag, contact); 0 disables\n"
     "\n"
     "Stops gracefully on SIGINT or SIGTERM: requests in flight are answered and\n"
     "queued writes committed before the process exits with status 0.\n";
@@ -70,19 +81,33 @@ typedef struct serve_options {
     const char *listen;
     const char *access_log;
     const char *smtp_url;
+    const char *mail_from;
+    const char *public_url;
     unsigned threads;
     int no_access_log;
+    int secure_cookies, trust_proxy;
+    cc_rate_rule rules[CC_RATE_COUNT_];
 } serve_options;
 
 static int parse(int argc, char **argv, serve_options *o, int *exit_code)
 {
-    static const struct option longopts[] = {
-        {"data", required_argument, 0, 'd'},    {"listen", required_argument, 0, 'l'},
-        {"threads", required_argument, 0, 't'}, {"access-log", required_argument, 0, 'a'},
-        {"no-access-log", no_argument, 0, 'n'}, {"smtp-url", required_argument, 0, 's'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"data", required_argument, 0, 'd'},
+                                             {"listen", required_argument, 0, 'l'},
+                                             {"threads", required_argument, 0, 't'},
+                                             {"access-log", required_argument, 0, 'a'},
+                                             {"no-access-log", no_argument, 0, 'n'},
+                                             {"smtp-url", required_argument, 0, 's'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {"mail-from", required_argument, 0, 'f'},
+                                             {"public-url", required_argument, 0, 'u'},
+                                             {"secure-cookies", no_argument, 0, 'S'},
+                                             {"trust-proxy", no_argument, 0, 'P'},
+                                             {"rate-limit", required_argument, 0, 'r'},
+                                             {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->listen = CC_SERVER_DEFAULT_LISTEN;
+    o->mail_from = "noreply@localhost.localdomain";
+    cc_ratelimit_defaults(o->rules);
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -114,6 +139,26 @@ static int parse(int argc, char **argv, serve_options *o, int *exit_code)
             break;
         case 's':
             o->smtp_url = optarg;
+            break;
+        case 'f':
+            o->mail_from = optarg;
+            break;
+        case 'u':
+            o->public_url = optarg;
+            break;
+        case 'S':
+            o->secure_cookies = 1;
+            break;
+        case 'P':
+            o->trust_proxy = 1;
+            break;
+        case 'r':
+            if (cc_ratelimit_parse_rule(optarg, o->rules)) {
+                fprintf(stderr, "concerto serve: --rate-limit wants KIND=N/SECONDS, not '%s'\n",
+                        optarg);
+                *exit_code = EXIT_USAGE;
+                return -1;
+            }
             break;
         case 'h':
             printf("usage: %s\n\n%s", usage, help);
@@ -182,8 +227,12 @@ int cc_serve_main(int argc, char **argv)
     cc_views *views = NULL;
     cc_metrics *metrics = NULL;
     cc_server *server = NULL;
+    cc_mailer *mailer = NULL;
+    cc_mail_queue *mailq = NULL;
+    cc_ratelimit *ratelimit = NULL;
     int ledger_open = 0;
     char *views_dir = NULL;
+    char public_url[512];
 
     if (o.no_access_log) {
         log_fd = -1;
@@ -231,12 +280,37 @@ int cc_serve_main(int argc, char **argv)
         goto out;
     }
 
-    cc_site site = {&ledger, views, writer, metrics};
+    cc_mail_config mc = {o.smtp_url,  NULL, NULL, 0, o.smtp_url ? NULL : o.dir,
+                         o.mail_from, NULL, 0};
+    if ((rc = cc_mail_open(&mc, &mailer)) || (rc = cc_mail_queue_start(mailer, 1024, &mailq))) {
+        fail("mail", rc);
+        goto out;
+    }
+    if ((rc = cc_ratelimit_create(o.rules, &ratelimit))) {
+        fail("rate limits", rc);
+        goto out;
+    }
+
+    /* Links in mails: --public-url, else the address we listen on. */
+    snprintf(public_url, sizeof public_url, "%s%s", o.public_url ? "" : "http://",
+             o.public_url ? o.public_url : o.listen);
+    for (size_t pl = strlen(public_url); pl && public_url[pl - 1] == '/';)
+        public_url[--pl] = '\0';
+
+    cc_site site = {&ledger,   views,      writer,           metrics,      mailq,
+                    ratelimit, public_url, o.secure_cookies, o.trust_proxy};
     cc_server_options so = {o.listen, threads, log_fd, 0, 0, 0};
     if ((rc = cc_server_start(&site, &so, &server))) {
         fprintf(stderr, "concerto serve: cannot listen on %s: %s\n", o.listen, cc_strerror(rc));
         goto out;
     }
+    /* Port 0 asked: the links need the real one. No request can arrive
+     * before the address is printed below, so nobody reads this yet. */
+    char lhost[256];
+    uint16_t lport = 1;
+    cc_server_parse_listen(o.listen, lhost, sizeof lhost, &lport);
+    if (!o.public_url && lport == 0)
+        snprintf(public_url, sizeof public_url, "http://%s", cc_server_address(server));
     printf("concerto serve: listening on http://%s (%u thread%s, data %s)\n",
            cc_server_address(server), threads, threads > 1 ? "s" : "", o.dir);
     fflush(stdout);
@@ -252,6 +326,9 @@ int cc_serve_main(int argc, char **argv)
 
 out:
     if (server) cc_server_stop(server);
+    if (mailq) cc_mail_queue_free(mailq);
+    cc_mail_free(mailer);
+    cc_ratelimit_free(ratelimit);
     if (writer) cc_writer_stop(writer);
     if (views) {
         cc_views_stop(views);

@@ -11,12 +11,20 @@
 #include "writer.h"
 
 typedef struct cc_metrics cc_metrics;
+typedef struct cc_mail_queue cc_mail_queue;
+typedef struct cc_ratelimit cc_ratelimit;
 
 struct cc_site {
     cc_ledger *ledger;
     cc_views *views;     /* NULL: pages fall back to "not available yet" */
     cc_writer *writer;   /* NULL: a read-only site (no write routes yet anyway) */
     cc_metrics *metrics; /* NULL: /metrics answers 404 */
+    /* Accounts and writes (accounts.c, session.h, ratelimit.h): */
+    cc_mail_queue *mail;     /* NULL: no mail is sent (the pages still answer) */
+    cc_ratelimit *ratelimit; /* NULL: no rate limits */
+    const char *public_url;  /* base of links in mails, no trailing '/' ("http://host:port") */
+    int secure_cookies;      /* cookies get Secure (the site is behind TLS) */
+    int trust_proxy;         /* believe X-Forwarded-Proto/-For (a reverse proxy in front) */
 };
 
 /* Route handlers, one file per feature. */
