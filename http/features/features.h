@@ -9,12 +9,18 @@
 
 #include "accounts.h"
 #include "actions.h"
+#include "admin.h"
 #include "api.h"
+#include "moderation.h"
 #include "pages.h"
 
 #define CC_ROUTES_FEATURES(X)                                                                      \
-    CC_ROUTES_ACCOUNTS(X) CC_ROUTES_PAGES(X) CC_ROUTES_ACTIONS(X) CC_ROUTES_API(X)
+    CC_ROUTES_ACCOUNTS(X)                                                                          \
+    CC_ROUTES_PAGES(X) CC_ROUTES_ACTIONS(X) CC_ROUTES_MODERATION(X) CC_ROUTES_ADMIN(X)             \
+        CC_ROUTES_API(X)
 #define CC_MESSAGES_FEATURES(X)                                                                    \
-    CC_MESSAGES_ACCOUNTS(X) CC_MESSAGES_PAGES(X) CC_MESSAGES_ACTIONS(X) CC_MESSAGES_API(X)
+    CC_MESSAGES_ACCOUNTS(X)                                                                        \
+    CC_MESSAGES_PAGES(X) CC_MESSAGES_ACTIONS(X) CC_MESSAGES_MODERATION(X) CC_MESSAGES_ADMIN(X)     \
+        CC_MESSAGES_API(X)
 
 #endif
