@@ -30,6 +30,9 @@ typedef enum cc_command_kind {
     CC_CMD_TOKEN_CREATE,
     /* Consume a reset token and set a new password (ends all sessions). */
     CC_CMD_PASSWORD_RESET,
+    /* Consume an e-mail change token (CC_TOKEN_EMAIL_CHANGE, created with
+     * the new address as its data) and make that address the account's. */
+    CC_CMD_EMAIL_CONFIRM,
 } cc_command_kind;
 
 typedef struct cc_result {

@@ -500,6 +500,12 @@ static int execute_account(cc_ledger *l, MDB_txn *txn, cc_exec_ctx *ctx, cc_comm
         if ((rc = cc_vault_account_set_password(txn, v, &info.pseudonym, cmd->account.pwhash)))
             return rc;
         return cc_vault_sessions_delete_all(txn, v, &info.pseudonym);
+    case CC_CMD_EMAIL_CONFIRM:
+        if ((rc = cc_vault_token_consume(txn, v, CC_TOKEN_EMAIL_CHANGE, cmd->token, cmd->token_len,
+                                         ctx->now_ms, &info)))
+            return rc;
+        r->pseudonym = info.pseudonym;
+        return cc_vault_account_set_email(txn, v, &info.pseudonym, info.data, strlen(info.data));
     default:
         return CC_EINVAL;
     }

@@ -256,6 +256,34 @@ static void account_lifecycle(void **state)
     assert_int_equal(e.type, CC_EV_PARTICIPANT_STATUS_CHANGED);
     assert_false(cc_event_is_set(&e, CC_F_ORG));
 
+    /* E-mail change: a token for the new address, then its confirmation. */
+    uint64_t before_email = ct_log_size(&w);
+    cc_command_init(&cmd, CC_CMD_TOKEN_CREATE);
+    cmd.subject = p;
+    cmd.purpose = CC_TOKEN_EMAIL_CHANGE;
+    strcpy(cmd.account.email, "nouvelle@asso.example.org");
+    assert_int_equal(ct_exec(&w, &cmd), 0);
+    char change[CC_TOKEN_TEXT_LEN + 1];
+    strcpy(change, cmd.result.token);
+    cc_command_init(&cmd, CC_CMD_EMAIL_CONFIRM);
+    cmd.token = change;
+    cmd.token_len = strlen(change);
+    assert_int_equal(ct_exec(&w, &cmd), 0);
+    assert_int_equal(ct_exec(&w, &cmd), CC_ETOKEN);  /* once only */
+    assert_int_equal(ct_log_size(&w), before_email); /* private: no event */
+    {
+        MDB_txn *rtxn;
+        cc_account acc;
+        cc_pseudonym found;
+        assert_int_equal(cc_ledger_read_begin(&w.l, &rtxn), 0);
+        assert_int_equal(cc_vault_account_get(rtxn, &w.l.vault, &p, &acc), 0);
+        assert_string_equal(acc.email, "nouvelle@asso.example.org");
+        assert_int_equal(
+            cc_vault_account_find(rtxn, &w.l.vault, "bureau@asso.example.org", 23, &found),
+            CC_ENOTFOUND);
+        cc_ledger_read_end(&w.l, rtxn);
+    }
+
     /* Erasure: event, vault row and sessions gone. */
     cc_command_init(&cmd, CC_CMD_ACCOUNT_ERASE);
     cmd.subject = p;
