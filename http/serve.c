@@ -269,6 +269,17 @@ int cc_serve_main(int argc, char **argv)
                 cc_strerror(rc));
         goto out;
     }
+    /* Bring the views up to date before the first request, so the site
+     * never shows a log prefix it has already acknowledged beyond (views
+     * persist, so this replays only what the last run had not applied). */
+    uint64_t caught_up = 0;
+    if ((rc = cc_views_catch_up(views, UINT64_MAX, &caught_up))) {
+        fail("views catch-up", rc);
+        goto out;
+    }
+    if (caught_up)
+        fprintf(stderr, "concerto serve: views caught up with %llu events\n",
+                (unsigned long long)caught_up);
     cc_metrics_set_log_size(metrics, log_size(&ledger));
     if ((rc = cc_writer_listen(writer, cc_views_notify, views)) ||
         (rc = cc_writer_listen(writer, cc_metrics_on_commit, metrics))) {
