@@ -1,6 +1,6 @@
 /* accounts.c - registration, e-mail confirmation, login and logout,
- * password reset, the account page (rectification), "download my data" and
- * "delete my account".
+ * password reset, the account page (rectification, e-mail change), "download
+ * my data" and "delete my account".
  *
  * Every POST goes the same way: parse the body strictly (form.h), check
  * the CSRF token (session.h), take a rate-limit token (ratelimit.h), check
@@ -18,6 +18,17 @@
  * username" message. Login verifies against a dummy hash when no account
  * matches, so the time taken says nothing either. Reset redirects to the
  * same page whether a message was sent or not.
+ *
+ * An e-mail change takes the current password (checked off-loop) and
+ * changes nothing yet: it mails a one-time link (CC_TOKEN_EMAIL_CHANGE,
+ * the new address as its data) to the new address and a notice to the old
+ * one. The link opens /confirmer-adresse, whose button (a POST with CSRF,
+ * so mail scanners that open links consume nothing) applies the change.
+ * An address that already belongs to another account gets an "already an
+ * account" mail instead of a link, and the requester the same "sent"
+ * notice either way; one taken between the request and the confirmation
+ * is refused there, telling only whoever holds the link, i.e. that
+ * mailbox. The change is private: it appends nothing to the log.
  *
  * Each request's state (acc) lives in the request's pool: it survives the
  * hops between loop, threadpool and writer because h2o keeps the request
@@ -48,9 +59,9 @@ typedef struct acc {
     cc_msg notice; /* a success message at the top (0: none) */
     int has_notice;
     /* fields, as typed (for showing the form again) */
-    h2o_iovec_t username, email, org, login, token, password, current;
+    h2o_iovec_t username, email, org, login, token, password, current, new_email;
     int status, charter;
-    const char *action;
+    const char *action; /* account page: the form posted ("identifiant"...) */
     /* work */
     char email_norm[CC_EMAIL_MAX + 1];
     char pwhash[CC_PWHASH_MAX];
@@ -68,7 +79,7 @@ static acc *acc_new(cc_request *r)
     memset(a, 0, sizeof *a);
     a->r = cc_request_keep(r);
     a->err = NO_MSG;
-    a->username = a->email = a->org = a->login = a->token = h2o_iovec_init("", 0);
+    a->username = a->email = a->org = a->login = a->token = a->new_email = h2o_iovec_init("", 0);
     cc_viewer_load(a->r, &a->viewer);
     return a;
 }
@@ -579,6 +590,8 @@ static void show_login(acc *a, int status)
             a->notice = CC_MSG_ACC_RESET_DONE, a->has_notice = 1;
         if (query_param(a->r, "motdepasse").len)
             a->notice = CC_MSG_ACC_PASSWORD_CHANGED, a->has_notice = 1;
+        if (query_param(a->r, "adresse").len)
+            a->notice = CC_MSG_ACC_EMAIL_CHANGED, a->has_notice = 1;
     }
     begin(&h, a, CC_MSG_ACC_LOGIN_TITLE);
     form_open(&h, a, "/connexion");
@@ -822,8 +835,15 @@ static void show_account(acc *a, int status)
     const cc_account *ac = &a->viewer.account;
     if (status == 200 && query_param(a->r, "ok").len)
         a->notice = CC_MSG_ACC_SAVED, a->has_notice = 1;
-    if (!a->has_err) {
+    if (status == 200 && query_param(a->r, "lien").len)
+        a->notice = CC_MSG_ACC_EMAIL_CHANGE_SENT, a->has_notice = 1;
+    if (status == 200 && query_param(a->r, "adresse").len)
+        a->notice = CC_MSG_ACC_EMAIL_CHANGED, a->has_notice = 1;
+    /* Fields show the account, except those of the form shown again. */
+    const char *shown = a->has_err && a->action ? a->action : "";
+    if (strcmp(shown, "identifiant"))
         a->username = h2o_iovec_init(ac->username, strlen(ac->username));
+    if (strcmp(shown, "statut")) {
         a->status = ac->status;
         a->org = h2o_iovec_init(ac->org, strlen(ac->org));
     }
@@ -847,6 +867,16 @@ static void show_account(acc *a, int status)
     hidden(&h, "action", h2o_iovec_init(H2O_STRLIT("statut")));
     status_fields(&h, a);
     submit(&h, a, CC_MSG_ACC_SAVE);
+    cc_html_lit(&h, "<h2>");
+    cc_html_textz(&h, cc_tr(lang, CC_MSG_ACC_CHANGE_EMAIL));
+    cc_html_lit(&h, "</h2>\n");
+    form_open(&h, a, "/compte");
+    hidden(&h, "action", h2o_iovec_init(H2O_STRLIT("courriel")));
+    input(&h, a, "nouveau_courriel", CC_MSG_ACC_NEW_EMAIL, "email", a->new_email, "email",
+          CC_MSG_ACC_NEW_EMAIL_HINT);
+    input(&h, a, "actuel_courriel", CC_MSG_ACC_CURRENT_PASSWORD, "password", h2o_iovec_init("", 0),
+          "current-password", NO_MSG);
+    submit(&h, a, CC_MSG_ACC_CHANGE_EMAIL_SUBMIT);
     cc_html_lit(&h, "<h2>");
     cc_html_textz(&h, cc_tr(lang, CC_MSG_ACC_CHANGE_PASSWORD));
     cc_html_lit(&h, "</h2>\n");
@@ -913,6 +943,138 @@ static void password_checked(cc_request *r, void *arg)
     if (cc_write_submit(r, a->cmd, update_done, a)) internal_error(a);
 }
 
+/* ---- e-mail change ---------------------------------------------------------- */
+
+static void email_request_done(cc_request *r, cc_command *cmd, void *arg)
+{
+    acc *a = arg;
+    (void)r;
+    if (cmd->result.rc) {
+        internal_error(a);
+        return;
+    }
+    mail(a, a->email_norm, CC_MSG_ACC_MAIL_EMAIL_CHANGE_SUBJECT, CC_MSG_ACC_MAIL_EMAIL_CHANGE_BODY,
+         "/confirmer-adresse?jeton=", cmd->result.token);
+    mail(a, a->viewer.account.email, CC_MSG_ACC_MAIL_EMAIL_NOTICE_SUBJECT,
+         CC_MSG_ACC_MAIL_EMAIL_NOTICE_BODY, "/mot-de-passe-oublie", NULL);
+    redirect_lang(a, "/compte?lien=1");
+}
+
+static void email_work(void *arg)
+{
+    acc *a = arg;
+    a->work_rc = cc_password_verify(a->viewer.account.pwhash, a->current.base, a->current.len);
+}
+
+static void email_checked(cc_request *r, void *arg)
+{
+    acc *a = arg;
+    if (a->work_rc == CC_ECREDENTIALS) {
+        set_err(a, "actuel_courriel", CC_MSG_ACC_ERR_CURRENT_PASSWORD);
+        show_account(a, 400);
+        return;
+    }
+    if (a->work_rc) {
+        internal_error(a);
+        return;
+    }
+    /* Someone else's address: tell its owner, not the requester (who sees
+     * the same notice as for a free address). */
+    find_account(a, a->email_norm, strlen(a->email_norm));
+    if (a->have_found && strcmp(a->found.pseudonym.s, a->viewer.pseudonym.s) != 0) {
+        mail(a, a->email_norm, CC_MSG_ACC_MAIL_EMAIL_EXISTS_SUBJECT,
+             CC_MSG_ACC_MAIL_EMAIL_EXISTS_BODY, "/connexion", NULL);
+        mail(a, a->viewer.account.email, CC_MSG_ACC_MAIL_EMAIL_NOTICE_SUBJECT,
+             CC_MSG_ACC_MAIL_EMAIL_NOTICE_BODY, "/mot-de-passe-oublie", NULL);
+        redirect_lang(a, "/compte?lien=1");
+        return;
+    }
+    cc_command *cmd = cc_write_command(r, CC_CMD_TOKEN_CREATE);
+    cmd->purpose = CC_TOKEN_EMAIL_CHANGE;
+    cmd->subject = a->viewer.pseudonym;
+    cmd->ttl_ms = CC_RESET_TTL_MS; /* the "2 hours" of the mail and the page */
+    memcpy(cmd->account.email, a->email_norm, strlen(a->email_norm) + 1);
+    if (cc_write_submit(r, cmd, email_request_done, a)) internal_error(a);
+}
+
+/* The "courriel" action of the account page. */
+static void email_request(acc *a)
+{
+    if (!line(a, "nouveau_courriel", 1, CC_EMAIL_MAX, &a->new_email)) {
+        if (cc_email_normalize(a->new_email.base, a->new_email.len, a->email_norm,
+                               sizeof a->email_norm) ||
+            cc_mail_address_check(a->email_norm))
+            set_err(a, "nouveau_courriel", CC_MSG_ACC_ERR_EMAIL);
+        else if (!strcmp(a->email_norm, a->viewer.account.email))
+            set_err(a, "nouveau_courriel", CC_MSG_ACC_ERR_EMAIL_SAME);
+    }
+    if (cc_form_line(&a->form, "actuel_courriel", 1, CC_PASSWORD_MAX, 0, &a->current))
+        set_err(a, "actuel_courriel", CC_MSG_ACC_ERR_REQUIRED);
+    if (a->has_err) {
+        show_account(a, 400);
+        return;
+    }
+    /* Each request costs a password check and sends two mails: limited
+     * like resets, per account. */
+    const char *who = a->viewer.pseudonym.s;
+    if (!cc_rate_check(a->r, CC_RATE_RESET, who, strlen(who))) return;
+    if (cc_work_submit(a->r, email_work, email_checked, a)) internal_error(a);
+}
+
+static void email_confirm_done(cc_request *r, cc_command *cmd, void *arg)
+{
+    acc *a = arg;
+    (void)r;
+    int rc = cmd->result.rc;
+    if (rc == CC_ETOKEN || rc == CC_ENOTFOUND) {
+        show_bad_token(a);
+        return;
+    }
+    if (rc == CC_EEXISTS) {
+        /* Only the holder of the link, who reads that mailbox, gets here. */
+        cc_html h;
+        set_err(a, "", CC_MSG_ACC_ERR_EMAIL_TAKEN);
+        begin(&h, a, CC_MSG_ACC_EMAIL_CONFIRM_TITLE);
+        link_p(&h, a->r->lang, "/compte", CC_MSG_ACC_ACCOUNT_TITLE);
+        end(&h, a, 409);
+        return;
+    }
+    if (rc) {
+        internal_error(a);
+        return;
+    }
+    if (a->viewer.signed_in && !strcmp(a->viewer.pseudonym.s, cmd->result.pseudonym.s))
+        redirect_lang(a, "/compte?adresse=1");
+    else
+        redirect_lang(a, "/connexion?adresse=1");
+}
+
+/* /confirmer-adresse: the link of the mail shows a button; the button
+ * applies the change. Signing in is not required (the link may be opened
+ * on another device): the token alone says whose address changes. */
+void cc_acc_email_confirm(cc_request *r)
+{
+    acc *a = acc_new(r);
+    if (r->method != CC_METHOD_POST) {
+        a->token = query_param(r, "jeton");
+        show_token_form(a, 200, CC_MSG_ACC_EMAIL_CONFIRM_TITLE, CC_MSG_ACC_EMAIL_CONFIRM_TEXT,
+                        "/confirmer-adresse", CC_MSG_ACC_EMAIL_CONFIRM_SUBMIT, 0);
+        return;
+    }
+    int st = post_begin(a, (cc_rate_kind)-1);
+    if (!st && token_field(a)) st = 400;
+    if (st < 0) return;
+    if (st) {
+        show_token_form(a, st, CC_MSG_ACC_EMAIL_CONFIRM_TITLE, CC_MSG_ACC_EMAIL_CONFIRM_TEXT,
+                        "/confirmer-adresse", CC_MSG_ACC_EMAIL_CONFIRM_SUBMIT, 0);
+        return;
+    }
+    cc_command *cmd = cc_write_command(a->r, CC_CMD_EMAIL_CONFIRM);
+    cmd->token = a->token.base;
+    cmd->token_len = a->token.len;
+    if (cc_write_submit(a->r, cmd, email_confirm_done, a)) internal_error(a);
+}
+
 void cc_acc_account(cc_request *r)
 {
     acc *a = acc_new(r);
@@ -934,6 +1096,7 @@ void cc_acc_account(cc_request *r)
     cc_command *cmd = a->cmd = cc_write_command(a->r, CC_CMD_ACCOUNT_UPDATE);
     cmd->subject = a->viewer.pseudonym;
     if (h2o_memis(action.base, action.len, H2O_STRLIT("identifiant"))) {
+        a->action = "identifiant";
         if (!line(a, "identifiant", 1, CC_USERNAME_MAX, &a->username) &&
             cc_username_check(a->username.base, a->username.len))
             set_err(a, "identifiant", CC_MSG_ACC_ERR_USERNAME);
@@ -944,6 +1107,7 @@ void cc_acc_account(cc_request *r)
         cmd->update_username = 1;
         memcpy(cmd->account.username, a->username.base, a->username.len);
     } else if (h2o_memis(action.base, action.len, H2O_STRLIT("statut"))) {
+        a->action = "statut";
         read_status(a);
         if (a->has_err) {
             show_account(a, 400);
@@ -961,6 +1125,9 @@ void cc_acc_account(cc_request *r)
             return;
         }
         if (cc_work_submit(a->r, password_work, password_checked, a)) internal_error(a);
+        return;
+    } else if (h2o_memis(action.base, action.len, H2O_STRLIT("courriel"))) {
+        email_request(a);
         return;
     } else {
         set_err(a, "", CC_MSG_ACC_ERR_MALFORMED);

@@ -1,6 +1,7 @@
 /* accounts.h - routes and strings of the "accounts" feature (see features.h):
  * registration, e-mail confirmation, login/logout, password reset, the
- * account page (rectification, download, deletion). Code in accounts.c. */
+ * account page (rectification, e-mail change re-confirmed from the new
+ * address, download, deletion). Code in accounts.c. */
 #ifndef CONCERTO_HTTP_FEATURE_ACCOUNTS_H
 #define CONCERTO_HTTP_FEATURE_ACCOUNTS_H
 
@@ -14,6 +15,8 @@
     X(ACC_FORGOT, "acc_forgot", "/mot-de-passe-oublie", CC_ACC_GPH, 1, cc_acc_forgot)              \
     X(ACC_RESET, "acc_reset", "/reinitialiser", CC_ACC_GPH, 1, cc_acc_reset)                       \
     X(ACC_ACCOUNT, "acc_account", "/compte", CC_ACC_GPH, 1, cc_acc_account)                        \
+    X(ACC_EMAIL_CONFIRM, "acc_email_confirm", "/confirmer-adresse", CC_ACC_GPH, 1,                 \
+      cc_acc_email_confirm)                                                                        \
     X(ACC_EXPORT, "acc_export", "/compte/donnees", CC_METHOD_GET | CC_METHOD_HEAD, 1,              \
       cc_acc_export)                                                                               \
     X(ACC_DELETE, "acc_delete", "/compte/supprimer", CC_ACC_GPH, 1, cc_acc_delete)
@@ -154,6 +157,56 @@
       "Bonjour,\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 2 heures) :\n%s"        \
       "\n\nSi vous n'avez rien demandé, ignorez ce message.\n",                                          \
       "Hello,\n\nTo choose a new password, open this link (valid for 2 hours):\n%s\n\n"                  \
-      "If you did not ask for anything, ignore this message.\n")
+      "If you did not ask for anything, ignore this message.\n")                                         \
+    X(ACC_CHANGE_EMAIL, "Changer d'adresse électronique", "Change e-mail address")                       \
+    X(ACC_NEW_EMAIL, "Nouvelle adresse électronique", "New e-mail address")                              \
+    X(ACC_NEW_EMAIL_HINT,                                                                                \
+      "Un lien de confirmation sera envoyé à cette adresse ; votre adresse actuelle reste "            \
+      "valable jusqu'à ce que vous le suiviez.",                                                         \
+      "A confirmation link will be sent to this address; your current address stays in use "             \
+      "until you follow it.")                                                                            \
+    X(ACC_CHANGE_EMAIL_SUBMIT, "Recevoir un lien de confirmation", "Send me a confirmation link")        \
+    X(ACC_EMAIL_CHANGE_SENT,                                                                             \
+      "Si cette adresse peut être utilisée, un message avec un lien de confirmation vient d'y "        \
+      "être envoyé. Votre adresse ne change qu'une fois ce lien suivi (valable 2 heures).",              \
+      "If this address can be used, a message with a confirmation link has just been sent to it. "       \
+      "Your address changes only once you follow that link (valid for 2 hours).")                        \
+    X(ACC_EMAIL_CHANGED, "Votre adresse électronique est changée.",                                      \
+      "Your e-mail address was changed.")                                                                \
+    X(ACC_EMAIL_CONFIRM_TITLE, "Confirmer ma nouvelle adresse", "Confirm my new address")                \
+    X(ACC_EMAIL_CONFIRM_TEXT, "Confirmez pour faire de cette adresse celle de votre compte.",            \
+      "Confirm to make this address the one of your account.")                                           \
+    X(ACC_EMAIL_CONFIRM_SUBMIT, "Confirmer la nouvelle adresse", "Confirm the new address")              \
+    X(ACC_ERR_EMAIL_SAME, "C'est déjà l'adresse de votre compte.",                                       \
+      "This is already the address of your account.")                                                    \
+    X(ACC_ERR_EMAIL_TAKEN,                                                                               \
+      "Cette adresse est entre-temps devenue celle d'un autre compte : votre adresse n'a pas été "     \
+      "changée.",                                                                                        \
+      "This address has meanwhile become the one of another account: your address was not "              \
+      "changed.")                                                                                        \
+    X(ACC_MAIL_EMAIL_CHANGE_SUBJECT, "Confirmez votre nouvelle adresse",                                 \
+      "Confirm your new address")                                                                        \
+    X(ACC_MAIL_EMAIL_CHANGE_BODY,                                                                        \
+      "Bonjour,\n\nPour faire de cette adresse celle de votre compte, ouvrez ce lien (valable 2 "        \
+      "heures) :\n%s\n\nSi vous n'avez rien demandé, ignorez ce message : rien ne changera.\n",          \
+      "Hello,\n\nTo make this address the one of your account, open this link (valid for 2 "             \
+      "hours):\n%s\n\nIf you did not ask for anything, ignore this message: nothing will "               \
+      "change.\n")                                                                                       \
+    X(ACC_MAIL_EMAIL_NOTICE_SUBJECT, "Changement d'adresse demandé",                                     \
+      "Change of address requested")                                                                     \
+    X(ACC_MAIL_EMAIL_NOTICE_BODY,                                                                        \
+      "Bonjour,\n\nUn changement de l'adresse électronique de votre compte a été demandé. Il ne "    \
+      "prendra effet que s'il est confirmé depuis la nouvelle adresse.\n\nSi vous n'avez rien "         \
+      "demandé, quelqu'un connaît peut-être votre mot de passe : changez-le ici :\n%s\n",                \
+      "Hello,\n\nA change of the e-mail address of your account was requested. It takes effect "         \
+      "only once confirmed from the new address.\n\nIf you did not ask for it, someone may know "        \
+      "your password: change it here:\n%s\n")                                                            \
+    X(ACC_MAIL_EMAIL_EXISTS_SUBJECT, "Cette adresse a déjà un compte",                                   \
+      "This address already has an account")                                                             \
+    X(ACC_MAIL_EMAIL_EXISTS_BODY,                                                                        \
+      "Bonjour,\n\nQuelqu'un a demandé à utiliser cette adresse pour un autre compte, mais elle "      \
+      "est déjà celle d'un compte : rien n'a changé. Connectez-vous ici :\n%s\n",                        \
+      "Hello,\n\nSomeone asked to use this address for another account, but it already belongs "         \
+      "to an account: nothing changed. Log in here:\n%s\n")
 
 #endif

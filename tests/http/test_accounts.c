@@ -1,8 +1,9 @@
 /* test_accounts.c - the accounts feature against the real server
  * (cc_serve_main in a child on a loopback port, file-mode mail under
  * DIR/mail): register -> confirm (link from the .eml) -> log in -> account
- * changes -> download -> delete; bad input, CSRF, rate limits, no account
- * enumeration, cookie flags. Every refused request is checked to leave the
+ * changes -> download -> delete; e-mail change re-confirmed from the new
+ * address; bad input, CSRF, rate limits, no account enumeration, cookie
+ * flags. Every refused request is checked to leave the
  * log as it was. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -506,6 +507,168 @@ static void journey(void **state)
     assert_int_equal(login(s, "alice2", "troisieme-secret", session, sizeof session, NULL), 400);
 }
 
+/* Ask for a change of address from the account page. */
+static ct_response email_request(server *s, const char *session, const char *to, const char *pw)
+{
+    char body[512];
+    snprintf(body, sizeof body, "csrf=%s&action=courriel&nouveau_courriel=%s&actuel_courriel=%s",
+             account_csrf(s, session), to, pw);
+    return post(s, "/compte", session, body);
+}
+
+/* Open the link of an e-mail change (signed in with session, or not) and
+ * press its button; returns the answer to the POST. */
+static ct_response email_confirm(server *s, const char *session, const char *token)
+{
+    char path[128], cookie[256], body[256];
+    snprintf(path, sizeof path, "/confirmer-adresse?jeton=%s", token);
+    ct_response r = get(s, path, session);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "action=\"/confirmer-adresse\"");
+    assert_contains(r.body, "Confirmer la nouvelle adresse");
+    const char *c = set_cookie(&r, "cc_csrf", NULL, 0);
+    snprintf(cookie, sizeof cookie, "%s%s%s", session ? session : "", session && c ? "; " : "",
+             c ? c : "");
+    snprintf(body, sizeof body, "csrf=%s&jeton=%s", csrf_of(&r), token);
+    ct_response_release(&r);
+    return post(s, "/confirmer-adresse", cookie, body);
+}
+
+static void email_change(void **state)
+{
+    (void)state;
+    server *s = &main_srv;
+    do_register(s, "erin", "erin%40example.org", NULL);
+    confirm_from_mail(s, "erin@example.org");
+    char session[128];
+    assert_int_equal(login(s, "erin", "motdepasse-solide", session, sizeof session, NULL), 303);
+    uint64_t size0 = log_size(s);
+
+    ct_response r = get(s, "/compte", session);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Changer d&#39;adresse électronique");
+    assert_contains(r.body, "name=\"nouveau_courriel\"");
+    ct_response_release(&r);
+    r = get(s, "/compte?lang=en", session);
+    assert_contains(r.body, "Change e-mail address");
+    ct_response_release(&r);
+
+    /* wrong password, bad or unchanged address: 400, no mail, no token */
+    int mails = count_mails(s);
+    r = email_request(s, session, "erin.new%40example.net", "mauvais-mot-de-passe");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Mot de passe actuel incorrect.");
+    assert_contains(r.body, "value=\"erin.new@example.net\""); /* the form again, as typed */
+    assert_contains(r.body, "value=\"erin\"");                 /* and the rest of the page */
+    ct_response_release(&r);
+    r = email_request(s, session, "pas-une-adresse", "motdepasse-solide");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Adresse électronique invalide.");
+    ct_response_release(&r);
+    r = email_request(s, session, "ERIN%40example.org", "motdepasse-solide");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "C&#39;est déjà l&#39;adresse de votre compte.");
+    ct_response_release(&r);
+    r = email_request(s, session, "erin.new%40example.net", "");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Ce champ est obligatoire.");
+    ct_response_release(&r);
+    usleep(100000);
+    assert_int_equal(count_mails(s), mails);
+
+    /* the request: a link to the new address, a notice to the old one;
+     * nothing changes yet */
+    r = email_request(s, session, "Erin.New%40Example.NET", "motdepasse-solide");
+    assert_int_equal(r.status, 303);
+    assert_string_equal(ct_header(&r, "location"), "/compte?lien=1&lang=fr");
+    ct_response_release(&r);
+    char *m = wait_mail(s, "erin.new@example.net", "/confirmer-adresse?jeton=");
+    char token[64], base[80];
+    snprintf(base, sizeof base, "http://127.0.0.1:%u/confirmer-adresse?jeton=", s->port);
+    assert_contains(m, base);
+    token_after(m, "/confirmer-adresse?jeton=", token);
+    free(m);
+    m = wait_mail(s, "erin@example.org", "Un changement de l'adresse");
+    assert_null(strstr(m, "jeton"));
+    assert_null(strstr(m, "erin.new")); /* the new address is not told */
+    free(m);
+    r = get(s, "/compte?lien=1", session);
+    assert_contains(r.body, "un lien de confirmation vient d");
+    assert_contains(r.body, "erin@example.org");
+    ct_response_release(&r);
+
+    /* opening the link changes nothing; its button does */
+    r = get(s, "/compte", session);
+    assert_contains(r.body, "Adresse électronique : erin@example.org");
+    ct_response_release(&r);
+    r = email_confirm(s, session, token);
+    assert_int_equal(r.status, 303);
+    assert_string_equal(ct_header(&r, "location"), "/compte?adresse=1&lang=fr");
+    ct_response_release(&r);
+    r = get(s, "/compte?adresse=1", session);
+    assert_int_equal(r.status, 200);
+    assert_contains(r.body, "Adresse électronique : erin.new@example.net");
+    assert_contains(r.body, "Votre adresse électronique est changée.");
+    assert_null(strstr(r.body, "erin@example.org"));
+    ct_response_release(&r);
+
+    /* the link is single-use; a made-up one is refused alike */
+    r = email_confirm(s, session, token);
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Ce lien n&#39;est pas valable ou a expiré.");
+    ct_response_release(&r);
+    r = email_confirm(s, NULL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_int_equal(r.status, 400);
+    assert_contains(r.body, "Ce lien n&#39;est pas valable ou a expiré.");
+    ct_response_release(&r);
+    r = post(s, "/confirmer-adresse", session, "csrf=x&jeton=AAAA");
+    assert_int_equal(r.status, 403);
+    ct_response_release(&r);
+
+    /* private data: the log did not grow */
+    assert_int_equal(log_size(s), size0);
+
+    /* the new address logs in, the old one no longer */
+    char other[128];
+    assert_int_equal(
+        login(s, "erin.new%40example.net", "motdepasse-solide", other, sizeof other, NULL), 303);
+    assert_int_equal(login(s, "erin%40example.org", "motdepasse-solide", other, sizeof other, NULL),
+                     400);
+
+    /* an address taken between the request and the confirmation */
+    r = email_request(s, session, "fiona%40example.org", "motdepasse-solide");
+    assert_int_equal(r.status, 303);
+    ct_response_release(&r);
+    m = wait_mail(s, "fiona@example.org", "/confirmer-adresse?jeton=");
+    token_after(m, "/confirmer-adresse?jeton=", token);
+    free(m);
+    free(wait_mail(s, "erin.new@example.net", "Un changement de l'adresse"));
+    do_register(s, "fiona", "fiona%40example.org", NULL);
+    confirm_from_mail(s, "fiona@example.org");
+    uint64_t before = log_size(s);
+    r = email_confirm(s, NULL, token);
+    assert_int_equal(r.status, 409);
+    assert_contains(r.body, "entre-temps devenue celle d&#39;un autre compte");
+    ct_response_release(&r);
+    assert_int_equal(log_size(s), before);
+    r = get(s, "/compte", session);
+    assert_contains(r.body, "Adresse électronique : erin.new@example.net");
+    ct_response_release(&r);
+
+    /* an address already taken: the same answer, and a mail to its owner
+     * instead of a link */
+    r = email_request(s, session, "fiona%40example.org", "motdepasse-solide");
+    assert_int_equal(r.status, 303);
+    assert_string_equal(ct_header(&r, "location"), "/compte?lien=1&lang=fr");
+    ct_response_release(&r);
+    m = wait_mail(s, "fiona@example.org", "est déjà celle d'un compte");
+    assert_null(strstr(m, "jeton"));
+    assert_null(strstr(m, "erin"));
+    free(m);
+    free(wait_mail(s, "erin.new@example.net", "Un changement de l'adresse"));
+    assert_int_equal(log_size(s), before);
+}
+
 typedef struct bad_case {
     const char *body; /* after "csrf=TOKEN&" */
     const char *message;
@@ -696,11 +859,9 @@ static void rate_limit_and_secure(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(journey),
-        cmocka_unit_test(bad_input),
-        cmocka_unit_test(csrf),
-        cmocka_unit_test(no_enumeration),
-        cmocka_unit_test(rate_limit_and_secure),
+        cmocka_unit_test(journey),        cmocka_unit_test(email_change),
+        cmocka_unit_test(bad_input),      cmocka_unit_test(csrf),
+        cmocka_unit_test(no_enumeration), cmocka_unit_test(rate_limit_and_secure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
