@@ -7,6 +7,7 @@
  * trashed contribution says so and points to the bin (where its text is);
  * a removed one answers 404 with a notice and shows nothing of it. Items of
  * other kinds answer 404: an argument id is not a contribution. */
+#include "actions_forms.h"
 #include "pages_common.h"
 
 #include <stdio.h>
@@ -277,8 +278,18 @@ void cc_page_contribution(cc_request *r)
     cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_VOTE_DISAGREE));
     cc_html_lit(&h, "</dt><dd class=\"disagree\">");
     cc_html_u64(&h, d->c.it.disagree);
-    cc_html_lit(&h, "</dd></dl>\n<!-- [forms] vote and flag forms go here (actions feature) -->\n"
-                    "</section>\n");
+    cc_html_lit(&h, "</dd></dl>\n");
+    { /* [forms] vote and flag forms go here (actions feature) */
+        uint32_t nargs = d->nlist[0] + d->nlist[1];
+        cc_actions_arg *args = h2o_mem_alloc_pool(pool, sizeof *args * (nargs + 1));
+        for (uint32_t sd = 0, k = 0; sd < 2; sd++)
+            for (uint32_t i = 0; i < d->nlist[sd]; i++, k++) {
+                args[k].id = d->list[sd][i].it.id;
+                args[k].text = d->list[sd][i].text.f[CC_B_TEXT];
+            }
+        cc_actions_contribution_forms(&h, r, id, args, nargs);
+    }
+    cc_html_lit(&h, "</section>\n");
     if (d->c.it.state == CC_LIVE) {
         cc_html_lit(&h, "<section aria-labelledby=\"arguments\"><h2 id=\"arguments\">");
         cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_ARGUMENTS));

@@ -9,6 +9,7 @@
  * contributions of the section: bounded work per request, said on the page.
  * The views give the ids and commitments first; the bodies are read after,
  * in a ledger transaction. */
+#include "actions_forms.h"
 #include "pages_common.h"
 
 #include <sodium.h>
@@ -200,6 +201,7 @@ void cc_page_section(cc_request *r)
     if (stext.f[CC_B_TEXT].base) pg_markdown(&h, lang, stext.f[CC_B_TEXT], 2);
     if (!sec.posting) pg_p_msg(&h, lang, CC_MSG_PG_SECTION_CLOSED);
     /* [forms] the "post a contribution" form goes here (actions feature) */
+    cc_actions_section_forms(&h, r, id);
 
     cc_html_lit(&h, "<nav class=\"sort\"");
     cc_html_attrz(&h, "aria-label", cc_tr(lang, CC_MSG_PG_SORT_LABEL));
