@@ -8,10 +8,13 @@
  * English. */
 #include "pages_common.h"
 #include "response.h"
+#include "snapshots.h"
 
 #include "faq_text.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void trim(const char **s, size_t *n)
@@ -165,6 +168,120 @@ void cc_page_charter(cc_request *r)
     cc_layout_send(r, 200, &h);
 }
 
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Links to the files of the snapshot served under base
+ * ("/donnees-ouvertes/derniere/"), stored in dir (DIR/snapshots/<name>). */
+static void snapshot_links(cc_html *h, cc_lang lang, const char *base, const char *dir)
+{
+    static const char *const files[] = {"datapackage.json", "README.md", "MANIFEST",
+                                        "checkpoint",       "LICENSE",   "bodies.jsonl"};
+    cc_html_lit(h, "<p>");
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        if (i) cc_html_lit(h, " · ");
+        cc_html_lit(h, "<a href=\"");
+        cc_html_textz(h, base);
+        cc_html_textz(h, files[i]);
+        cc_html_lit(h, "\">");
+        cc_html_textz(h, files[i]);
+        cc_html_lit(h, "</a>");
+    }
+    cc_html_lit(h, "</p>\n");
+    /* the tables: whatever data/ holds, sorted */
+    size_t dl = strlen(dir) + sizeof "/data";
+    char *data = malloc(dl);
+    DIR *d = NULL;
+    if (data) {
+        snprintf(data, dl, "%s/data", dir);
+        d = opendir(data);
+    }
+    free(data);
+    if (!d) return;
+    char *names[256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < sizeof names / sizeof names[0]) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || len > 100) continue;
+        if ((len > 4 && !strcmp(e->d_name + len - 4, ".csv")) ||
+            (len > 6 && !strcmp(e->d_name + len - 6, ".jsonl"))) {
+            if (!(names[n] = strdup(e->d_name))) break;
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], name_cmp);
+    if (n) {
+        cc_html_lit(h, "<p>");
+        cc_html_textz(h, cc_tr(lang, CC_MSG_PG_OD_DATA_FILES));
+        for (size_t i = 0; i < n; i++) {
+            if (i) cc_html_lit(h, " · ");
+            cc_html_lit(h, "<a href=\"");
+            cc_html_textz(h, base);
+            cc_html_lit(h, "data/");
+            cc_html_textz(h, names[i]);
+            cc_html_lit(h, "\">");
+            cc_html_textz(h, names[i]);
+            cc_html_lit(h, "</a>");
+        }
+        cc_html_lit(h, "</p>\n");
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+}
+
+/* The snapshots the server publishes (snapshots.h): latest, then one per
+ * theme close. */
+static void published_snapshots(cc_html *h, cc_request *r)
+{
+    cc_lang lang = r->lang;
+    const char *sdir = r->site->snapshots ? cc_snapshots_dir(r->site->snapshots) : NULL;
+    cc_html_lit(h, "<h2>");
+    cc_html_textz(h, cc_tr(lang, CC_MSG_PG_OD_PUBLISHED));
+    cc_html_lit(h, "</h2>\n");
+    pg_p_msg(h, lang, CC_MSG_PG_OD_PUBLISHED_TEXT);
+    uint64_t size = 0;
+    char path[4096];
+    if (sdir && cc_snapshots_latest(sdir, &size) == 0) {
+        cc_html_lit(h, "<h3>");
+        cc_html_textf(h, cc_tr(lang, CC_MSG_PG_OD_LATEST), (unsigned long long)size);
+        cc_html_lit(h, "</h3>\n");
+        snprintf(path, sizeof path, "%s/latest/checkpoint", sdir);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            char note[1024];
+            size_t n = fread(note, 1, sizeof note, f);
+            fclose(f);
+            cc_html_lit(h, "<pre class=\"checkpoint\">");
+            cc_html_text(h, note, n);
+            cc_html_lit(h, "</pre>\n");
+        }
+        snprintf(path, sizeof path, "%s/latest", sdir);
+        snapshot_links(h, lang, "/donnees-ouvertes/derniere/", path);
+    } else {
+        pg_p_msg(h, lang, CC_MSG_PG_OD_NO_LATEST);
+    }
+    cc_snapshot_ref themes[256];
+    size_t nt = 0;
+    if (sdir) cc_snapshots_themes(sdir, themes, sizeof themes / sizeof themes[0], &nt);
+    if (!nt) pg_p_msg(h, lang, CC_MSG_PG_OD_NO_THEME_SNAPSHOT);
+    for (size_t i = 0; i < nt; i++) {
+        char base[96];
+        snprintf(base, sizeof base, "/donnees-ouvertes/theme-%llu-%llu/",
+                 (unsigned long long)themes[i].theme, (unsigned long long)themes[i].size);
+        cc_html_lit(h, "<h3>");
+        cc_html_textf(h, cc_tr(lang, CC_MSG_PG_OD_THEME_SNAPSHOT),
+                      (unsigned long long)themes[i].theme, (unsigned long long)themes[i].size);
+        cc_html_lit(h, "</h3>\n");
+        snprintf(path, sizeof path, "%s/theme-%llu-%llu", sdir, (unsigned long long)themes[i].theme,
+                 (unsigned long long)themes[i].size);
+        snapshot_links(h, lang, base, path);
+    }
+}
+
 void cc_page_opendata(cc_request *r)
 {
     cc_lang lang = r->lang;
@@ -194,7 +311,9 @@ void cc_page_opendata(cc_request *r)
     cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_OD_CHECKPOINT_LINK));
     cc_html_lit(&h, "</a></li>\n<li><a href=\"/tile/0/000\">");
     cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_OD_TILES_LINK));
-    cc_html_lit(&h, "</a></li>\n</ul>\n<h2>");
+    cc_html_lit(&h, "</a></li>\n</ul>\n");
+    published_snapshots(&h, r);
+    cc_html_lit(&h, "<h2>");
     cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_OD_CURRENT));
     cc_html_lit(&h, "</h2>\n");
     if (note.base) {
@@ -216,6 +335,11 @@ void cc_page_opendata(cc_request *r)
     cc_html_textz(&h, key);
     cc_html_lit(&h, "'\nconcerto export --data DIR --out SNAPDIR\nconcerto verify --snapshot "
                     "SNAPDIR --key '");
+    cc_html_textz(&h, key);
+    cc_html_lit(&h, "'\n\n# "
+                    "/donnees-ouvertes/derniere/MANIFEST, theme-ID-SIZE/MANIFEST: "
+                    "every file of a snapshot, to download into SNAPDIR\nconcerto verify "
+                    "--snapshot SNAPDIR --key '");
     cc_html_textz(&h, key);
     cc_html_lit(&h, "'</code></pre>\n");
     cc_layout_end(&h, r);

@@ -2,12 +2,15 @@
  * order, signals.
  *
  * Start-up, each step needing the previous one:
- *   ledger open -> writer start -> metrics -> views open -> writer listeners
- *   (views wake-up, batch-size metrics) -> views worker start -> HTTP.
+ *   ledger open -> writer start -> metrics -> views open -> snapshots dir ->
+ *   writer listeners (views wake-up, batch-size metrics, snapshot exporter
+ *   wake-up) -> views worker start -> snapshot exporter start -> HTTP.
  * Shut-down runs backwards with one deliberate swap: the writer stops before
- * the views worker. The writer calls the views' listener after each commit,
- * so the views must outlive it; and since the HTTP loops are gone by then,
- * nothing new can be queued while the writer finishes what was.
+ * the views worker and the exporter. The writer calls their listeners after
+ * each commit, so they must outlive it; and since the HTTP loops are gone by
+ * then, nothing new can be queued while the writer finishes what was. The
+ * exporter stops before the views close (it reads them); an export in
+ * progress is killed and its partial files removed.
  *
  * Signals: SIGINT and SIGTERM are blocked before any thread exists, so every
  * thread (writer, views worker, loops) inherits the mask and the main thread
@@ -22,6 +25,7 @@
 #include "metrics.h"
 #include "ratelimit.h"
 #include "server.h"
+#include "snapshots.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +43,8 @@ static const char usage[] =
     "concerto serve --data DIR [--listen ADDR:PORT] [--threads N]\n"
     "                      [--access-log FILE | --no-access-log] [--smtp-url URL]\n"
     "                      [--mail-from ADDR] [--public-url URL] [--secure-cookies]\n"
-    "                      [--trust-proxy] [--rate-limit KIND=N/SECONDS]...";
+    "                      [--trust-proxy] [--rate-limit KIND=N/SECONDS]...\n"
+    "                      [--snapshot-interval SECONDS]";
 
 static const char help[] =
     "Serve the public web site, its JSON API and the log endpoints of DIR.\n"
@@ -60,6 +65,10 @@ static const char help[] =
     "                      proxy in front sets them)\n"
     "  --rate-limit KIND=N/SECONDS  allow N requests per SECONDS for KIND (login,\n"
     "                      login_name, register, reset, post, flag, contact); 0 disables\n"
+    "  --snapshot-interval SECONDS  refresh the open-data snapshot DIR/snapshots/latest\n"
+    "                      at most every SECONDS after writes (default 300; 0: never).\n"
+    "                      A snapshot is also made at each theme close, whatever this\n"
+    "                      says, and kept (DIR/snapshots/theme-<id>-<size>)\n"
     "\n"
     "Stops gracefully on SIGINT or SIGTERM: requests in flight are answered and\n"
     "queued writes committed before the process exits with status 0.\n";
@@ -86,6 +95,7 @@ typedef struct serve_options {
     unsigned threads;
     int no_access_log;
     int secure_cookies, trust_proxy;
+    unsigned snapshot_interval;
     cc_rate_rule rules[CC_RATE_COUNT_];
 } serve_options;
 
@@ -103,11 +113,13 @@ static int parse(int argc, char **argv, serve_options *o, int *exit_code)
                                              {"secure-cookies", no_argument, 0, 'S'},
                                              {"trust-proxy", no_argument, 0, 'P'},
                                              {"rate-limit", required_argument, 0, 'r'},
+                                             {"snapshot-interval", required_argument, 0, 'i'},
                                              {0, 0, 0, 0}};
     memset(o, 0, sizeof *o);
     o->listen = CC_SERVER_DEFAULT_LISTEN;
     o->mail_from = "noreply@localhost.localdomain";
     cc_ratelimit_defaults(o->rules);
+    o->snapshot_interval = CC_SNAPSHOTS_DEFAULT_INTERVAL;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -160,6 +172,19 @@ static int parse(int argc, char **argv, serve_options *o, int *exit_code)
                 return -1;
             }
             break;
+        case 'i': {
+            char *end;
+            errno = 0;
+            unsigned long v = strtoul(optarg, &end, 10);
+            if (errno || *end || !optarg[0] || optarg[0] == '-' || v > 31536000) {
+                fprintf(stderr,
+                        "concerto serve: --snapshot-interval wants seconds from 0 to 31536000\n");
+                *exit_code = EXIT_USAGE;
+                return -1;
+            }
+            o->snapshot_interval = (unsigned)v;
+            break;
+        }
         case 'h':
             printf("usage: %s\n\n%s", usage, help);
             *exit_code = 0;
@@ -230,6 +255,7 @@ int cc_serve_main(int argc, char **argv)
     cc_mailer *mailer = NULL;
     cc_mail_queue *mailq = NULL;
     cc_ratelimit *ratelimit = NULL;
+    cc_snapshots *snapshots = NULL;
     int ledger_open = 0;
     char *views_dir = NULL;
     char public_url[512];
@@ -281,13 +307,22 @@ int cc_serve_main(int argc, char **argv)
         fprintf(stderr, "concerto serve: views caught up with %llu events\n",
                 (unsigned long long)caught_up);
     cc_metrics_set_log_size(metrics, log_size(&ledger));
+    if ((rc = cc_snapshots_open(&ledger, views, o.snapshot_interval, &snapshots))) {
+        fail("snapshots", rc);
+        goto out;
+    }
     if ((rc = cc_writer_listen(writer, cc_views_notify, views)) ||
-        (rc = cc_writer_listen(writer, cc_metrics_on_commit, metrics))) {
+        (rc = cc_writer_listen(writer, cc_metrics_on_commit, metrics)) ||
+        (rc = cc_writer_listen(writer, cc_snapshots_notify, snapshots))) {
         fail("writer listeners", rc);
         goto out;
     }
     if ((rc = cc_views_start(views))) {
         fail("views worker", rc);
+        goto out;
+    }
+    if ((rc = cc_snapshots_start(snapshots))) {
+        fail("snapshot exporter", rc);
         goto out;
     }
 
@@ -311,6 +346,7 @@ int cc_serve_main(int argc, char **argv)
     cc_site site = {&ledger,   views,      writer,           metrics,      mailq,
                     ratelimit, public_url, o.secure_cookies, o.trust_proxy};
     cc_server_options so = {o.listen, threads, log_fd, 0, 0, 0};
+    site.snapshots = snapshots;
     if ((rc = cc_server_start(&site, &so, &server))) {
         fprintf(stderr, "concerto serve: cannot listen on %s: %s\n", o.listen, cc_strerror(rc));
         goto out;
@@ -341,6 +377,7 @@ out:
     cc_mail_free(mailer);
     cc_ratelimit_free(ratelimit);
     if (writer) cc_writer_stop(writer);
+    cc_snapshots_free(snapshots);
     if (views) {
         cc_views_stop(views);
         cc_views_close(views);

@@ -13,6 +13,7 @@
 typedef struct cc_metrics cc_metrics;
 typedef struct cc_mail_queue cc_mail_queue;
 typedef struct cc_ratelimit cc_ratelimit;
+typedef struct cc_snapshots cc_snapshots;
 
 struct cc_site {
     cc_ledger *ledger;
@@ -25,6 +26,7 @@ struct cc_site {
     const char *public_url;  /* base of links in mails, no trailing '/' ("http://host:port") */
     int secure_cookies;      /* cookies get Secure (the site is behind TLS) */
     int trust_proxy;         /* believe X-Forwarded-Proto/-For (a reverse proxy in front) */
+    cc_snapshots *snapshots; /* open-data snapshots (snapshots.h); NULL: none served */
 };
 
 /* Route handlers, one file per feature. */

@@ -15,6 +15,8 @@
     X(PG_DOCUMENTS, "documents", "/documents", CC_GET_HEAD, 1, cc_page_documents)                  \
     X(PG_MEETING, "meeting", "/rencontres/", CC_GET_HEAD, 1, cc_page_meeting)                      \
     X(PG_MEETINGS, "meetings", "/rencontres", CC_GET_HEAD, 1, cc_page_meetings)                    \
+    X(PG_OPENDATA_FILE, "opendata_file", "/donnees-ouvertes/", CC_GET_HEAD, 0,                     \
+      cc_page_snapshot_file)                                                                       \
     X(PG_OPENDATA, "opendata", "/donnees-ouvertes", CC_GET_HEAD, 1, cc_page_opendata)              \
     X(PG_CHARTER, "charter", "/charte", CC_GET_HEAD, 1, cc_page_charter)                           \
     X(PG_FAQ, "faq", "/faq", CC_GET_HEAD, 1, cc_page_faq)                                          \
@@ -229,6 +231,20 @@
       "Log tiles (/tile/, C2SP tlog-tiles format)")                                                  \
     X(PG_OD_CURRENT, "Point de contrôle actuel", "Current checkpoint")                               \
     X(PG_OD_NO_CHECKPOINT, "Le journal est vide.", "The log is empty.")                              \
+    X(PG_OD_PUBLISHED, "Instantanés publiés", "Published snapshots")                              \
+    X(PG_OD_PUBLISHED_TEXT,                                                                          \
+      "Le serveur tient à jour un instantané récent du journal, et en produit un à la clôture de "  \
+      "chaque thème, conservé pour toujours. Chacun se vérifie sans nous faire confiance :",         \
+      "The server keeps a recent snapshot of the log up to date, and makes one at the close of "     \
+      "each theme, kept forever. Each can be checked without trusting us:")                          \
+    X(PG_OD_LATEST, "Dernier instantané : les %llu premières entrées du journal",                    \
+      "Latest snapshot: the first %llu entries of the log")                                          \
+    X(PG_OD_NO_LATEST, "Aucun instantané récent n'est encore disponible.",                           \
+      "No recent snapshot is available yet.")                                                        \
+    X(PG_OD_THEME_SNAPSHOT, "Thème %llu, à sa clôture : les %llu premières entrées du journal",      \
+      "Theme %llu, at its close: the first %llu entries of the log")                                 \
+    X(PG_OD_NO_THEME_SNAPSHOT, "Aucun thème n'est encore clos.", "No theme has closed yet.")         \
+    X(PG_OD_DATA_FILES, "Tables : ", "Tables: ")                                                     \
     X(PG_OD_KEY, "Clé de vérification", "Verifier key")                                              \
     X(PG_OD_HOW, "Comment vérifier", "How to verify")                                                \
     X(PG_OD_HOW_TEXT,                                                                                \
