@@ -65,7 +65,15 @@ static const char css[] =
     "figure.chart text{font-size:14px;fill:currentColor}\n"
     "table{border-collapse:collapse}th,td{padding:.25rem .5rem;text-align:left}\n"
     ".tombstone{border-left:4px solid var(--closed);padding-left:1rem}\n"
-    "code.hash{word-break:break-all}\n";
+    "code.hash{word-break:break-all}\n"
+    /* participation forms (actions.c) */
+    ".take-part{border-top:1px solid var(--line);margin-top:1.5rem;padding-top:.5rem}\n"
+    ".take-part form,form.act-contact{max-width:40rem}\n"
+    ".take-part textarea,.take-part input[type=text],.take-part input[type=url],"
+    "form.act-contact textarea,form.act-contact input{width:100%}\n"
+    ".take-part fieldset .choice{margin-right:1rem;white-space:nowrap}\n"
+    "ul.upvotes form{display:inline}\n"
+    ".my-vote,.flagged{font-weight:600}\n";
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char css_url[64];
