@@ -22,8 +22,8 @@
  * The contact form is not an event: a message to the team is private. It
  * is written as one file, mode 0600, under DIR/contact/ (on the libuv
  * threadpool: it is fsynced), then queued for mail to the team address
- * (CONCERTO_CONTACT_TO in the environment, else the site's default sender
- * address), and rate limited per client address.
+ * (`concerto serve --contact-to`, by default the sender address), and rate
+ * limited per client address.
  *
  * Each request's state (act) lives in the request's pool, kept alive by h2o
  * until the response is sent. */
@@ -1045,7 +1045,7 @@ static void contact_done(cc_request *r, void *arg)
         return;
     }
     if (r->site->mail) {
-        const char *to = getenv("CONCERTO_CONTACT_TO");
+        const char *to = r->site->contact_to;
         if (!to || cc_mail_address_check(to)) to = CONTACT_DEFAULT_TO;
         char subject[CONTACT_SUBJECT_MAX + 32];
         snprintf(subject, sizeof subject, cc_tr(CC_LANG_FR, CC_MSG_ACT_CONTACT_MAIL_SUBJECT),

@@ -42,7 +42,8 @@
 static const char usage[] =
     "concerto serve --data DIR [--listen ADDR:PORT] [--threads N]\n"
     "                      [--access-log FILE | --no-access-log] [--smtp-url URL]\n"
-    "                      [--mail-from ADDR] [--public-url URL] [--secure-cookies]\n"
+    "                      [--mail-from ADDR] [--contact-to ADDR] [--public-url URL]\n"
+    "                      [--secure-cookies]\n"
     "                      [--trust-proxy] [--rate-limit KIND=N/SECONDS]...\n"
     "                      [--snapshot-interval SECONDS]";
 
@@ -59,6 +60,7 @@ static const char help[] =
     "  --smtp-url URL      SMTP server for e-mail (smtp:// or smtps://); without it,\n"
     "                      messages are written as .eml files under DIR/mail\n"
     "  --mail-from ADDR    sender of e-mail (default noreply@localhost.localdomain)\n"
+    "  --contact-to ADDR   where contact-form messages go (default: the sender)\n"
     "  --public-url URL    base of links in e-mail (default http://LISTEN)\n"
     "  --secure-cookies    mark cookies Secure (the site is served over TLS)\n"
     "  --trust-proxy       believe X-Forwarded-Proto and X-Forwarded-For (a reverse\n"
@@ -91,6 +93,7 @@ typedef struct serve_options {
     const char *access_log;
     const char *smtp_url;
     const char *mail_from;
+    const char *contact_to;
     const char *public_url;
     unsigned threads;
     int no_access_log;
@@ -109,6 +112,7 @@ static int parse(int argc, char **argv, serve_options *o, int *exit_code)
                                              {"smtp-url", required_argument, 0, 's'},
                                              {"help", no_argument, 0, 'h'},
                                              {"mail-from", required_argument, 0, 'f'},
+                                             {"contact-to", required_argument, 0, 'C'},
                                              {"public-url", required_argument, 0, 'u'},
                                              {"secure-cookies", no_argument, 0, 'S'},
                                              {"trust-proxy", no_argument, 0, 'P'},
@@ -154,6 +158,9 @@ static int parse(int argc, char **argv, serve_options *o, int *exit_code)
             break;
         case 'f':
             o->mail_from = optarg;
+            break;
+        case 'C':
+            o->contact_to = optarg;
             break;
         case 'u':
             o->public_url = optarg;
@@ -343,10 +350,18 @@ int cc_serve_main(int argc, char **argv)
     for (size_t pl = strlen(public_url); pl && public_url[pl - 1] == '/';)
         public_url[--pl] = '\0';
 
-    cc_site site = {&ledger,   views,      writer,           metrics,      mailq,
-                    ratelimit, public_url, o.secure_cookies, o.trust_proxy};
+    cc_site site = {.ledger = &ledger,
+                    .views = views,
+                    .writer = writer,
+                    .metrics = metrics,
+                    .mail = mailq,
+                    .ratelimit = ratelimit,
+                    .public_url = public_url,
+                    .secure_cookies = o.secure_cookies,
+                    .trust_proxy = o.trust_proxy};
     cc_server_options so = {o.listen, threads, log_fd, 0, 0, 0};
     site.snapshots = snapshots;
+    site.contact_to = o.contact_to ? o.contact_to : o.mail_from;
     if ((rc = cc_server_start(&site, &so, &server))) {
         fprintf(stderr, "concerto serve: cannot listen on %s: %s\n", o.listen, cc_strerror(rc));
         goto out;

@@ -24,6 +24,7 @@ struct cc_site {
     cc_mail_queue *mail;     /* NULL: no mail is sent (the pages still answer) */
     cc_ratelimit *ratelimit; /* NULL: no rate limits */
     const char *public_url;  /* base of links in mails, no trailing '/' ("http://host:port") */
+    const char *contact_to;  /* team address for contact-form messages (NULL: the default) */
     int secure_cookies;      /* cookies get Secure (the site is behind TLS) */
     int trust_proxy;         /* believe X-Forwarded-Proto/-For (a reverse proxy in front) */
     cc_snapshots *snapshots; /* open-data snapshots (snapshots.h); NULL: none served */

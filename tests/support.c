@@ -121,7 +121,7 @@ void ct_world_restart(ct_world *world)
 
 void ct_world_stop(ct_world *world)
 {
-    cc_writer_stop(world->w);
+    if (world->w) cc_writer_stop(world->w);
     world->w = NULL;
     cc_ledger_close(&world->l);
 }

@@ -144,11 +144,20 @@ static void start_server(void)
         dup2(p[1], STDOUT_FILENO);
         close(p[0]);
         close(p[1]);
-        setenv("CONCERTO_CONTACT_TO", "equipe@example.org", 1);
-        char *argv[] = {"serve",        "--data",        t.w.dir, "--listen",
-                        "127.0.0.1:0",  "--threads",     "2",     "--no-access-log",
-                        "--rate-limit", "login=1000/60", NULL};
-        exit(cc_serve_main(10, argv));
+        char *argv[] = {"serve",
+                        "--data",
+                        t.w.dir,
+                        "--listen",
+                        "127.0.0.1:0",
+                        "--threads",
+                        "2",
+                        "--no-access-log",
+                        "--rate-limit",
+                        "login=1000/60",
+                        "--contact-to",
+                        "equipe@example.org",
+                        NULL};
+        exit(cc_serve_main(12, argv));
     }
     close(p[1]);
     char line[512];

@@ -957,9 +957,11 @@ static void rebuild_matches_incremental(void **state)
     assert_int_equal(at, size);
     assert_memory_equal(&f, &c, sizeof c); /* one theme, one section: same numbers */
 
-    ct_world_stop(&w);
+    cc_writer_stop(w.w); /* writer, then views, then the ledger they read */
+    w.w = NULL;
     cc_views_close(v2);
     cc_views_close(v);
+    ct_world_stop(&w);
     free(dir);
     free(dir2);
     ct_world_close(&w);

@@ -75,8 +75,12 @@ static void worker_follows_commits(void **state)
         assert_int_equal(cc_views_wait(v, cmd.result.seq + 1, 5000), 0);
     }
     assert_int_equal(cc_views_position(v), ct_log_size(&w));
-    ct_world_stop(&w); /* the writer goes first: it notifies the views */
+    /* The server's order: the writer (it notifies the views), then the
+     * views worker (it reads the ledger), then the ledger. */
+    cc_writer_stop(w.w);
+    w.w = NULL;
     cc_views_close(v);
+    ct_world_stop(&w);
     free(dir);
     ct_world_close(&w);
 }
@@ -168,8 +172,9 @@ static void views_survive_kill(void **state)
         uint8_t d1[32], d2[32];
         assert_int_equal(cc_views_digest(v, d1), 0);
         assert_int_equal(cc_views_digest(r, d2), 0);
-        if (memcmp(d1, d2, 32) != 0) fail_msg("round %d: views differ from a rebuild at %llu", round,
-                                              (unsigned long long)pos);
+        if (memcmp(d1, d2, 32) != 0)
+            fail_msg("round %d: views differ from a rebuild at %llu", round,
+                     (unsigned long long)pos);
         cc_views_close(r);
         cc_views_close(v);
         ct_world_stop(&w);
