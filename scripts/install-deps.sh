@@ -8,6 +8,7 @@ packages=(
   liblmdb-dev lmdb-utils libuv1-dev libmsgpack-dev libh2o-dev libssl-dev libxxhash-dev
   libsodium-dev libcmark-dev libjansson-dev libcurl4-openssl-dev
   libcmocka-dev libsqlite3-dev python3-aiosmtpd
+  chromium
 )
 
 missing=()

@@ -1,0 +1,3 @@
+'use strict';
+/* The main journey, nojs run (see lib/journey.js). */
+require('./lib/journey').journey('nojs');
