@@ -42,7 +42,9 @@
  * Secret material on the stack is wiped with sodium_memzero() before return. */
 #include "checkpoint.h"
 
+#include "bytes.h"
 #include "error.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -218,11 +220,6 @@ static int parse_key_id(const char *s, size_t len, uint32_t *out)
     return 0;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
 /* key id = SHA-256(name || 0x0A || 0x01 || public key)[:4], big-endian. */
 static uint32_t key_id(const char *name, size_t name_len, const uint8_t pk[ED_PK_SIZE])
 {
@@ -234,7 +231,7 @@ static uint32_t key_id(const char *name, size_t name_len, const uint8_t pk[ED_PK
     crypto_hash_sha256_update(&st, sep, sizeof sep);
     crypto_hash_sha256_update(&st, pk, ED_PK_SIZE);
     crypto_hash_sha256_final(&st, digest);
-    return be32(digest);
+    return cc_get_be32(digest);
 }
 
 /* Split "<name>+<8 hex>+<base64>" (Go's chop at the first two '+'; the
@@ -510,10 +507,7 @@ int cc_note_sign(const cc_signer *s, const char *body, size_t body_len, char *ou
     if (total > cap) return CC_EINVAL;
 
     uint8_t sig[NOTE_SIG_SIZE];
-    sig[0] = (uint8_t)(s->key_id >> 24);
-    sig[1] = (uint8_t)(s->key_id >> 16);
-    sig[2] = (uint8_t)(s->key_id >> 8);
-    sig[3] = (uint8_t)s->key_id;
+    cc_put_be32(sig, s->key_id);
     crypto_sign_detached(sig + KEY_ID_SIZE, NULL, (const uint8_t *)body, body_len, s->secret);
     sodium_bin2base64(b64, sizeof b64, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
 
@@ -583,7 +577,7 @@ int cc_note_verify(const cc_verifier *v, const char *note, size_t len, size_t *b
         if (sig_len < KEY_ID_SIZE + 1) return CC_ECHECKPOINT;
 
         if (name_len != v_name_len || memcmp(name, v->name, name_len) != 0) continue;
-        if (be32(sig) != v->key_id) continue;
+        if (cc_get_be32(sig) != v->key_id) continue;
         matched = 1;
         if (sig_len != NOTE_SIG_SIZE ||
             crypto_sign_verify_detached(sig + KEY_ID_SIZE, (const uint8_t *)note, text_len,
@@ -624,22 +618,6 @@ int cc_checkpoint_sign(const cc_signer *s, const char *origin, uint64_t size, co
     return cc_note_sign(s, body, body_len, out, cap, out_len);
 }
 
-/* Canonical decimal u64: "0", or a non-zero digit then digits, no overflow. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
-{
-    if (len == 0 || len > 20) return -1;
-    if (s[0] == '0' && len > 1) return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        unsigned d = (unsigned)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 /* Next line of body[*pos, len) without its newline; the body ends with '\n'
  * (cc_note_verify guarantees it). Returns -1 at the end. */
 static int next_line(const char *body, size_t len, size_t *pos, const char **line, size_t *line_len)
@@ -674,7 +652,7 @@ int cc_checkpoint_open(const cc_verifier *v, const char *note, size_t len, char 
 
     uint64_t n;
     if (next_line(note, body_len, &pos, &line, &line_len) != 0) return CC_ECHECKPOINT;
-    if (parse_size(line, line_len, &n) != 0) return CC_ECHECKPOINT;
+    if (cc_dec_parse(line, line_len, &n) != 0) return CC_ECHECKPOINT;
 
     cc_hash h;
     if (next_line(note, body_len, &pos, &line, &line_len) != 0) return CC_ECHECKPOINT;

@@ -7,24 +7,11 @@
  * pages are reported where they are read instead of propagating. */
 #include "log.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <string.h>
 #include <xxhash.h>
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 int cc_log_dbi_open(MDB_txn *txn, MDB_dbi *dbi)
 {
@@ -66,7 +53,7 @@ int cc_log_append(MDB_txn *txn, MDB_dbi dbi, uint64_t seq, const uint8_t *entry,
     uint8_t *r = v.mv_data;
     memset(r, 0, 8);
     r[0] = CC_RECORD_VERSION;
-    put_le64(r + 8, XXH3_64bits(entry, len));
+    cc_put_le64(r + 8, XXH3_64bits(entry, len));
     memcpy(r + CC_RECORD_HEADER, entry, len);
     return 0;
 }
@@ -80,7 +67,7 @@ int cc_record_open(const void *record, size_t len, cc_slice *entry)
         if (r[i]) return CC_EFORMAT;
     entry->ptr = r + CC_RECORD_HEADER;
     entry->len = len - CC_RECORD_HEADER;
-    if (XXH3_64bits(entry->ptr, entry->len) != get_le64(r + 8)) return CC_ECHECKSUM;
+    if (XXH3_64bits(entry->ptr, entry->len) != cc_get_le64(r + 8)) return CC_ECHECKSUM;
     return 0;
 }
 

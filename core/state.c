@@ -7,6 +7,7 @@
  * the same batch. */
 #include "state.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <string.h>
@@ -15,18 +16,28 @@
 #define ITEM_RECORD (6 + 16 + CC_PSEUDONYM_LEN)
 #define RECORD_VERSION 1
 
-static void put_be64(uint8_t *p, uint64_t v)
+cc_event_type cc_item_body_type(uint8_t kind)
 {
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
+    switch (kind) {
+    case CC_ITEM_THEME:
+        return CC_EV_THEME_CREATED;
+    case CC_ITEM_SECTION:
+        return CC_EV_SECTION_CREATED;
+    case CC_ITEM_CONTRIBUTION:
+        return CC_EV_CONTRIBUTION_POSTED;
+    case CC_ITEM_ARGUMENT:
+        return CC_EV_ARGUMENT_POSTED;
+    case CC_ITEM_SOURCE:
+        return CC_EV_SOURCE_POSTED;
+    case CC_ITEM_COMMENT:
+        return CC_EV_COMMENT_POSTED;
+    case CC_ITEM_DOCUMENT:
+        return CC_EV_DOCUMENT_PUBLISHED;
+    case CC_ITEM_MEETING:
+        return CC_EV_MEETING_SCHEDULED;
+    default:
+        return CC_EV_NONE;
+    }
 }
 
 int cc_state_dbi_open(MDB_txn *txn, cc_state *s)
@@ -56,7 +67,7 @@ static int participant_get(MDB_txn *txn, const cc_state *s, const cc_pseudonym *
     out->status = r[1];
     out->roles = r[2];
     out->erased = r[3];
-    out->registered = get_be64(r + 4);
+    out->registered = cc_get_be64(r + 4);
     return 0;
 }
 
@@ -64,7 +75,7 @@ static int participant_put(MDB_txn *txn, const cc_state *s, const cc_pseudonym *
                            const cc_participant *in)
 {
     uint8_t r[PARTICIPANT_RECORD] = {RECORD_VERSION, in->status, in->roles, in->erased};
-    put_be64(r + 4, in->registered);
+    cc_put_be64(r + 4, in->registered);
     MDB_val k = {CC_PSEUDONYM_LEN, (void *)p->s}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, s->participants, &k, &v, 0));
 }
@@ -72,15 +83,15 @@ static int participant_put(MDB_txn *txn, const cc_state *s, const cc_pseudonym *
 static int item_put(MDB_txn *txn, const cc_state *s, uint64_t id, const cc_item *in)
 {
     uint8_t key[8], r[ITEM_RECORD];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     r[0] = RECORD_VERSION;
     r[1] = in->kind;
     r[2] = in->state;
     r[3] = in->side;
     r[4] = in->posting;
     r[5] = 0;
-    put_be64(r + 6, in->parent);
-    put_be64(r + 14, in->theme);
+    cc_put_be64(r + 6, in->parent);
+    cc_put_be64(r + 14, in->theme);
     memcpy(r + 22, in->author.s, CC_PSEUDONYM_LEN);
     MDB_val k = {8, key}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, s->items, &k, &v, 0));
@@ -95,7 +106,7 @@ int cc_state_participant(MDB_txn *txn, const cc_state *s, const cc_pseudonym *p,
 int cc_state_item(MDB_txn *txn, const cc_state *s, uint64_t id, cc_item *out)
 {
     uint8_t key[8];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, s->items, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
@@ -106,8 +117,8 @@ int cc_state_item(MDB_txn *txn, const cc_state *s, uint64_t id, cc_item *out)
     out->state = r[2];
     out->side = r[3];
     out->posting = r[4];
-    out->parent = get_be64(r + 6);
-    out->theme = get_be64(r + 14);
+    out->parent = cc_get_be64(r + 6);
+    out->theme = cc_get_be64(r + 14);
     memcpy(out->author.s, r + 22, CC_PSEUDONYM_LEN);
     out->author.s[CC_PSEUDONYM_LEN] = '\0';
     return 0;
@@ -115,7 +126,7 @@ int cc_state_item(MDB_txn *txn, const cc_state *s, uint64_t id, cc_item *out)
 
 static void pair_key(uint8_t key[8 + CC_PSEUDONYM_LEN], uint64_t target, const cc_pseudonym *p)
 {
-    put_be64(key, target);
+    cc_put_be64(key, target);
     memcpy(key + 8, p->s, CC_PSEUDONYM_LEN);
 }
 
@@ -152,7 +163,7 @@ static int prefix_scan(MDB_txn *txn, MDB_dbi db, uint64_t target, int del,
                        int (*fn)(const MDB_val *k, const MDB_val *v, void *arg), void *arg)
 {
     uint8_t prefix[8];
-    put_be64(prefix, target);
+    cc_put_be64(prefix, target);
     MDB_cursor *c;
     int rc = mdb_cursor_open(txn, db, &c);
     if (rc) return cc_from_mdb(rc);
@@ -192,7 +203,7 @@ int cc_state_counter(MDB_txn *txn, const cc_state *s, const char *name, uint64_t
     }
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 8) return CC_ECORRUPT;
-    *value = get_be64(v.mv_data);
+    *value = cc_get_be64(v.mv_data);
     return 0;
 }
 
@@ -202,7 +213,7 @@ static int counter_add(MDB_txn *txn, const cc_state *s, const char *name, int64_
     int rc = cc_state_counter(txn, s, name, &value);
     if (rc) return rc;
     uint8_t buf[8];
-    put_be64(buf, value + (uint64_t)delta);
+    cc_put_be64(buf, value + (uint64_t)delta);
     MDB_val k = {strlen(name), (void *)name}, v = {8, buf};
     return cc_from_mdb(mdb_put(txn, s->counters, &k, &v, 0));
 }
@@ -258,8 +269,8 @@ static int add_version(MDB_txn *txn, const cc_state *s, uint64_t item, uint64_t 
                        const uint8_t c[32])
 {
     uint8_t key[16];
-    put_be64(key, item);
-    put_be64(key + 8, seq);
+    cc_put_be64(key, item);
+    cc_put_be64(key + 8, seq);
     MDB_val k = {16, key}, v = {32, (void *)c};
     return cc_from_mdb(mdb_put(txn, s->versions, &k, &v, 0));
 }
@@ -365,7 +376,7 @@ int cc_state_apply(MDB_txn *txn, const cc_state *s, uint64_t seq, const cc_event
     case CC_EV_FLAG_RAISED: {
         uint8_t key[8 + CC_PSEUDONYM_LEN], id[8];
         pair_key(key, e->item, &e->by);
-        put_be64(id, seq);
+        cc_put_be64(id, seq);
         MDB_val k = {sizeof key, key}, v = {8, id};
         return cc_from_mdb(mdb_put(txn, s->flags, &k, &v, 0));
     }

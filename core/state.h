@@ -34,6 +34,10 @@ typedef enum cc_item_kind {
     CC_ITEM_MEETING,
 } cc_item_kind;
 
+/* The event type whose body schema an item kind's texts follow (the event
+ * that created the item); CC_EV_NONE for an unknown kind. */
+cc_event_type cc_item_body_type(uint8_t kind);
+
 typedef enum cc_item_state {
     CC_LIVE = 0,
     CC_TRASHED = 1,

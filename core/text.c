@@ -120,3 +120,17 @@ void cc_hex(const uint8_t *in, size_t n, char *out)
     }
     out[2 * n] = '\0';
 }
+
+int cc_dec_parse(const char *s, size_t len, uint64_t *out)
+{
+    if (len == 0 || len > 20 || (len > 1 && s[0] == '0')) return CC_EINVAL;
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9') return CC_EINVAL;
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10) return CC_EINVAL;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}

@@ -30,4 +30,10 @@ int cc_url_check(const char *s, size_t len, size_t max);
 /* Lowercase hex of n bytes into out (2n + 1 bytes, NUL-terminated). */
 void cc_hex(const uint8_t *in, size_t n, char *out);
 
+/* A canonical decimal u64 in exactly s[0..len): "0", or a non-zero digit
+ * then digits; no sign, no space, no overflow. Every number has one
+ * spelling, so ids in URLs and API parameters and sizes in checkpoints
+ * cannot alias. 0 and *out set, or CC_EINVAL (*out untouched). */
+int cc_dec_parse(const char *s, size_t len, uint64_t *out);
+
 #endif

@@ -21,6 +21,7 @@
  * verified does not imply. */
 #include "tiles.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <stdio.h>
@@ -193,8 +194,7 @@ int cc_tile_read(cc_ledger *l, MDB_txn *txn, uint64_t log_size, const cc_tile_re
                 buf = nb;
                 cap = ncap;
             }
-            buf[n] = (uint8_t)(e.len >> 8);
-            buf[n + 1] = (uint8_t)e.len;
+            cc_put_be16(buf + n, (uint16_t)e.len);
             memcpy(buf + n + 2, e.ptr, e.len);
             n += 2 + e.len;
         }
@@ -218,13 +218,13 @@ int cc_bundle_parse(const uint8_t *buf, size_t len,
     unsigned count = 0;
     while (off < len) {
         if (len - off < 2) return CC_EMALFORMED;
-        size_t n = ((size_t)buf[off] << 8) | buf[off + 1];
+        size_t n = cc_get_be16(buf + off);
         if (len - off - 2 < n) return CC_EMALFORMED;
         off += 2 + n;
         if (++count > CC_TILE_WIDTH) return CC_EMALFORMED;
     }
     for (off = 0; off < len;) {
-        size_t n = ((size_t)buf[off] << 8) | buf[off + 1];
+        size_t n = cc_get_be16(buf + off);
         if (fn) {
             int rc = fn(buf + off + 2, n, arg);
             if (rc) return rc;

@@ -35,6 +35,7 @@
  * transactions); cc_vault_purge_expired() removes them. */
 #include "vault.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "text.h"
 
@@ -227,8 +228,7 @@ static void wr_u8(writer *w, uint8_t x)
 static void wr_u64(writer *w, uint64_t x)
 {
     uint8_t b[8];
-    for (int i = 7; i >= 0; i--, x >>= 8)
-        b[i] = (uint8_t)x;
+    cc_put_be64(b, x);
     wr_bytes(w, b, 8);
 }
 
@@ -239,8 +239,9 @@ static void wr_str(writer *w, const char *s)
         w->overflow = true;
         return;
     }
-    wr_u8(w, (uint8_t)(n >> 8));
-    wr_u8(w, (uint8_t)n);
+    uint8_t h[2];
+    cc_put_be16(h, (uint16_t)n);
+    wr_bytes(w, h, 2);
     wr_bytes(w, s, n);
 }
 
@@ -271,10 +272,7 @@ static uint8_t rd_u8(reader *r)
 static uint64_t rd_u64(reader *r)
 {
     const uint8_t *p = rd_bytes(r, 8);
-    uint64_t x = 0;
-    for (int i = 0; p && i < 8; i++)
-        x = (x << 8) | p[i];
-    return x;
+    return p ? cc_get_be64(p) : 0;
 }
 
 /* Copy a length-prefixed string into dst[cap], NUL-terminated. A string
@@ -285,7 +283,7 @@ static void rd_str(reader *r, char *dst, size_t cap)
     dst[0] = '\0';
     const uint8_t *h = rd_bytes(r, 2);
     if (!h) return;
-    size_t n = ((size_t)h[0] << 8) | h[1];
+    size_t n = cc_get_be16(h);
     const uint8_t *p = rd_bytes(r, n);
     if (!p) return;
     if (n >= cap || memchr(p, '\0', n)) {

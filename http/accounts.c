@@ -1075,13 +1075,23 @@ void cc_acc_email_confirm(cc_request *r)
     if (cc_write_submit(a->r, cmd, email_confirm_done, a)) internal_error(a);
 }
 
+/* Pages of one's account: a visitor who is not signed in is sent to the
+ * login page, but a POST is refused (403) like every state-changing request
+ * without a session, never redirected. */
+static int require_signed_in(acc *a)
+{
+    if (a->viewer.signed_in) return 1;
+    if (a->r->method == CC_METHOD_POST)
+        cc_http_error_page(a->r, 403);
+    else
+        redirect_lang(a, "/connexion");
+    return 0;
+}
+
 void cc_acc_account(cc_request *r)
 {
     acc *a = acc_new(r);
-    if (!a->viewer.signed_in) {
-        redirect_lang(a, "/connexion");
-        return;
-    }
+    if (!require_signed_in(a)) return;
     if (r->method != CC_METHOD_POST) {
         show_account(a, 200);
         return;
@@ -1257,7 +1267,7 @@ void cc_acc_delete(cc_request *r)
             end(&h, a, 200);
             return;
         }
-        redirect_lang(a, "/connexion");
+        require_signed_in(a);
         return;
     }
     if (r->method != CC_METHOD_POST) {

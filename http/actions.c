@@ -661,7 +661,8 @@ static int load_target(act *a, size_t prefix, unsigned kinds)
     if (cc_ledger_read_begin(r->site->ledger, &ltxn) == 0) {
         pg_text t;
         memset(&t, 0, sizeof t);
-        pg_read_body(ltxn, r->site, &r->req->pool, a->it.commitment, pg_body_type(a->it.kind), &t);
+        pg_read_body(ltxn, r->site, &r->req->pool, a->it.commitment, cc_item_body_type(a->it.kind),
+                     &t);
         cc_ledger_read_end(r->site->ledger, ltxn);
         h2o_iovec_t c = t.f[CC_B_TITLE].base ? t.f[CC_B_TITLE] : t.f[CC_B_TEXT];
         if (c.base) a->ctx = excerpt(c, CTX_MAX);

@@ -26,6 +26,7 @@
 #include "response.h"
 #include "site.h"
 #include "stats.h"
+#include "text.h"
 #include "trash.h"
 #include "vault.h"
 
@@ -174,31 +175,6 @@ static json_t *jkind(uint8_t k)
     return s ? json_string(s) : json_null();
 }
 
-/* The event type whose body schema an item kind's texts follow. */
-static cc_event_type body_type(uint8_t kind)
-{
-    switch (kind) {
-    case CC_ITEM_THEME:
-        return CC_EV_THEME_CREATED;
-    case CC_ITEM_SECTION:
-        return CC_EV_SECTION_CREATED;
-    case CC_ITEM_CONTRIBUTION:
-        return CC_EV_CONTRIBUTION_POSTED;
-    case CC_ITEM_ARGUMENT:
-        return CC_EV_ARGUMENT_POSTED;
-    case CC_ITEM_SOURCE:
-        return CC_EV_SOURCE_POSTED;
-    case CC_ITEM_COMMENT:
-        return CC_EV_COMMENT_POSTED;
-    case CC_ITEM_DOCUMENT:
-        return CC_EV_DOCUMENT_PUBLISHED;
-    case CC_ITEM_MEETING:
-        return CC_EV_MEETING_SCHEDULED;
-    default:
-        return CC_EV_NONE;
-    }
-}
-
 static void want_text(api_ctx *a, json_t *obj, const uint8_t c[32], cc_event_type type,
                       const char *text_key, int optional)
 {
@@ -220,7 +196,7 @@ static void item_texts(api_ctx *a, json_t *obj, const cc_live_item *it)
         set(obj, "removed", json_true());
         return;
     }
-    want_text(a, obj, it->commitment, body_type(it->kind), NULL, 0);
+    want_text(a, obj, it->commitment, cc_item_body_type(it->kind), NULL, 0);
 }
 
 static void fail(api_ctx *a, int status, const char *code, const char *fmt, ...)
@@ -370,27 +346,12 @@ static const api_param *param(const api_ctx *a, const char *key)
     return NULL;
 }
 
-/* Decimal digits only, no sign, no leading zero (but "0"), fits in u64. */
-static int parse_u64(const char *s, size_t n, uint64_t *out)
-{
-    if (!n || n > 20 || (n > 1 && s[0] == '0')) return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 static int param_u64(api_ctx *a, const char *key, uint64_t *out, int *given)
 {
     const api_param *p = param(a, key);
     if (given) *given = p != NULL;
     if (!p) return 0;
-    if (parse_u64(p->value.base, p->value.len, out)) {
+    if (cc_dec_parse(p->value.base, p->value.len, out)) {
         fail(a, 400, "bad_parameter", "parameter \"%s\" must be a non-negative decimal integer",
              key);
         return -1;
@@ -471,7 +432,7 @@ static void envelope(api_ctx *a, json_t *obj, json_t *items, const api_paging *p
 
 static int seg_id(api_ctx *a, size_t i, uint64_t *id)
 {
-    if (parse_u64(a->seg[i].base, a->seg[i].len, id)) {
+    if (cc_dec_parse(a->seg[i].base, a->seg[i].len, id)) {
         fail(a, 400, "bad_id", "an id is a decimal integer without sign or leading zero");
         return -1;
     }
@@ -1089,7 +1050,7 @@ static void ep_trash(api_ctx *a)
         if (x->removed)
             set(o, "removed", json_true());
         else
-            want_text(a, o, x->commitment, body_type(x->kind), NULL, 0);
+            want_text(a, o, x->commitment, cc_item_body_type(x->kind), NULL, 0);
         set(o, "note", json_null());
         if (x->has_note) want_text(a, o, x->note, (cc_event_type)dtype, "note", 1);
         json_array_append_new(items, o);
@@ -1132,6 +1093,17 @@ static int pub_cmp(const void *x, const void *y)
     return a->t.seq < b->t.seq ? -1 : a->t.seq > b->t.seq;
 }
 
+/* Append to a growing array of rows (doubling; *cap > 0). */
+static void pub_push(pub_row **rows, size_t *n, size_t *cap, pub_row row)
+{
+    if (*n == *cap) {
+        *cap *= 2;
+        *rows = realloc(*rows, *cap * sizeof **rows);
+        if (!*rows) abort();
+    }
+    (*rows)[(*n)++] = row;
+}
+
 static void ep_publications(api_ctx *a)
 {
     static const char *const allowed[] = {"offset", "limit", "theme", "type", NULL};
@@ -1168,24 +1140,12 @@ static void ep_publications(api_ctx *a)
             if (cc_live_publications(a->txn, a->lv, themes[i], et, (cc_page){0, CC_PAGE_MAX}, buf,
                                      &count, &total))
                 continue;
-            for (uint32_t j = 0; j < count; j++) {
-                if (n == cap) {
-                    cap *= 2;
-                    rows = realloc(rows, cap * sizeof *rows);
-                    if (!rows) abort();
-                }
-                rows[n++] = (pub_row){buf[j], themes[i], et};
-            }
+            for (uint32_t j = 0; j < count; j++)
+                pub_push(&rows, &n, &cap, (pub_row){buf[j], themes[i], et});
         }
     cc_live_text rep;
-    if ((type == 0 || type == 3) && !given && cc_live_report(a->txn, a->lv, &rep) == 0) {
-        if (n == cap) {
-            cap *= 2;
-            rows = realloc(rows, cap * sizeof *rows);
-            if (!rows) abort();
-        }
-        rows[n++] = (pub_row){rep, 0, CC_EV_REPORT_PUBLISHED};
-    }
+    if ((type == 0 || type == 3) && !given && cc_live_report(a->txn, a->lv, &rep) == 0)
+        pub_push(&rows, &n, &cap, (pub_row){rep, 0, CC_EV_REPORT_PUBLISHED});
     qsort(rows, n, sizeof *rows, pub_cmp);
     json_t *items = json_array();
     for (uint64_t i = pg.offset; i < n && i < pg.offset + pg.limit; i++) {

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "layout.h"
 #include "live.h"
+#include "pages_common.h"
 #include "site.h"
 
 #include <stdio.h>
@@ -95,18 +96,6 @@ static void read_texts(cc_site *s, h2o_mem_pool_t *pool, home_data *d)
     cc_ledger_read_end(s->ledger, txn);
 }
 
-static void time_element(cc_html *h, cc_lang lang, uint64_t ms)
-{
-    char iso[16], human[64];
-    cc_i18n_date_iso(ms, iso, sizeof iso);
-    cc_i18n_date(lang, ms, human, sizeof human);
-    cc_html_lit(h, "<time");
-    cc_html_attrz(h, "datetime", iso);
-    cc_html_lit(h, ">");
-    cc_html_textz(h, human);
-    cc_html_lit(h, "</time>");
-}
-
 /* Write a catalogue string whose "%s" conversions stand for dates, each
  * becoming a <time> element (the rest of the string is escaped text). */
 static void text_with_dates(cc_html *h, cc_lang lang, const char *fmt, const uint64_t *ms, size_t n)
@@ -120,7 +109,7 @@ static void text_with_dates(cc_html *h, cc_lang lang, const char *fmt, const uin
             return;
         }
         cc_html_text(h, p, (size_t)(conv - p));
-        time_element(h, lang, ms[used++]);
+        pg_time(h, lang, ms[used++]);
         p = conv + 2;
     }
 }

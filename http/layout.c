@@ -72,14 +72,24 @@ void cc_http_error_page(cc_request *r, int status)
     cc_html h;
     cc_html_init(&h, &r->req->pool);
     cc_layout_begin(&h, r, cc_tr(r->lang, title));
-    cc_html_lit(&h, "<h1>");
-    cc_html_textz(&h, cc_tr(r->lang, title));
-    cc_html_lit(&h, "</h1>\n<p>");
-    cc_html_textz(&h, cc_tr(r->lang, text));
-    cc_html_lit(&h, "</p>\n<p><a href=\"/\">");
-    cc_html_textz(&h, cc_tr(r->lang, CC_MSG_ERROR_BACK_HOME));
-    cc_html_lit(&h, "</a></p>\n");
-    cc_layout_end(&h, r);
+    cc_layout_error_finish(&h, r, status, title, text, 0);
+}
+
+void cc_layout_error_finish(cc_html *h, cc_request *r, int status, cc_msg title, cc_msg text,
+                            int error_class)
+{
+    cc_html_lit(h, "<h1>");
+    cc_html_textz(h, cc_tr(r->lang, title));
+    if (error_class)
+        cc_html_lit(h, "</h1>\n<p class=\"error\">");
+    else
+        cc_html_lit(h, "</h1>\n<p>");
+    cc_html_textz(h, cc_tr(r->lang, text));
+    cc_html_lit(h, "</p>\n<p><a href=\"/\">");
+    cc_html_textz(h, cc_tr(r->lang, CC_MSG_ERROR_BACK_HOME));
+    cc_html_lit(h, "</a></p>\n");
+    cc_layout_end(h, r);
+    /* An error describes this moment, not the resource: never cached. */
     cc_response how = {status, "text/html; charset=utf-8", CC_CACHE_NO_STORE, CC_RESP_VARY_LANG};
-    cc_http_respond(r, &how, &h.out);
+    cc_http_respond(r, &how, &h->out);
 }

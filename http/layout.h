@@ -18,5 +18,11 @@ void cc_layout_begin(cc_html *h, cc_request *r, const char *title);
 void cc_layout_end(cc_html *h, cc_request *r);
 /* Send a finished page: text/html, ETag, revalidated on each use. */
 void cc_layout_send(cc_request *r, int status, cc_html *h);
+/* Finish an error page already begun (by cc_layout_begin or a frame built on
+ * it): title as <h1>, the message (class="error" when error_class), a link
+ * home, the footer; then send it with status and no-store. Shared by
+ * cc_http_error_page and the public pages' pg_error. */
+void cc_layout_error_finish(cc_html *h, cc_request *r, int status, cc_msg title, cc_msg text,
+                            int error_class);
 
 #endif

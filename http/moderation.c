@@ -100,7 +100,7 @@ static void render_queue(adm *a, int status)
     if (kept && cc_ledger_read_begin(r->site->ledger, &txn) == 0) {
         for (uint32_t i = 0; i < kept; i++) {
             pg_read_body(txn, r->site, &r->req->pool, q[i].it.commitment,
-                         pg_body_type(q[i].it.kind), &q[i].text);
+                         cc_item_body_type(q[i].it.kind), &q[i].text);
             for (uint32_t k = 0; k < q[i].nflags; k++) {
                 q[i].details[k] = h2o_iovec_init(NULL, 0);
                 if (!q[i].flags[k].has_details) continue;

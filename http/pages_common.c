@@ -7,7 +7,6 @@
 #include "pages_common.h"
 
 #include "markdown.h"
-#include "response.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,16 +127,7 @@ void pg_error(cc_request *r, int status, cc_msg text)
     cc_html h;
     cc_html_init(&h, &r->req->pool);
     pg_begin(&h, r, cc_tr(r->lang, title));
-    cc_html_lit(&h, "<h1>");
-    cc_html_textz(&h, cc_tr(r->lang, title));
-    cc_html_lit(&h, "</h1>\n<p class=\"error\">");
-    cc_html_textz(&h, cc_tr(r->lang, text));
-    cc_html_lit(&h, "</p>\n<p><a href=\"/\">");
-    cc_html_textz(&h, cc_tr(r->lang, CC_MSG_ERROR_BACK_HOME));
-    cc_html_lit(&h, "</a></p>\n");
-    cc_layout_end(&h, r);
-    cc_response how = {status, "text/html; charset=utf-8", CC_CACHE_NO_STORE, CC_RESP_VARY_LANG};
-    cc_http_respond(r, &how, &h.out);
+    cc_layout_error_finish(&h, r, status, title, text, 1);
 }
 
 const cc_live *pg_live(cc_request *r)
@@ -152,30 +142,6 @@ int pg_views_begin(cc_request *r, MDB_txn **txn)
         return -1;
     }
     return 0;
-}
-
-cc_event_type pg_body_type(uint8_t kind)
-{
-    switch (kind) {
-    case CC_ITEM_THEME:
-        return CC_EV_THEME_CREATED;
-    case CC_ITEM_SECTION:
-        return CC_EV_SECTION_CREATED;
-    case CC_ITEM_CONTRIBUTION:
-        return CC_EV_CONTRIBUTION_POSTED;
-    case CC_ITEM_ARGUMENT:
-        return CC_EV_ARGUMENT_POSTED;
-    case CC_ITEM_SOURCE:
-        return CC_EV_SOURCE_POSTED;
-    case CC_ITEM_COMMENT:
-        return CC_EV_COMMENT_POSTED;
-    case CC_ITEM_DOCUMENT:
-        return CC_EV_DOCUMENT_PUBLISHED;
-    case CC_ITEM_MEETING:
-        return CC_EV_MEETING_SCHEDULED;
-    default:
-        return CC_EV_NONE;
-    }
 }
 
 static int zero32(const uint8_t c[32])
@@ -325,14 +291,4 @@ void pg_markdown(cc_html *h, cc_lang lang, h2o_iovec_t text, int heading_base)
     cc_html_lit(h, "<div class=\"md\">\n");
     cc_markdown_render(h, text.base, text.len, heading_base);
     cc_html_lit(h, "</div>\n");
-}
-
-void pg_hex(char *out, const uint8_t *b, size_t n)
-{
-    static const char d[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = d[b[i] >> 4];
-        out[2 * i + 1] = d[b[i] & 15];
-    }
-    out[2 * n] = '\0';
 }

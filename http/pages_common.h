@@ -55,8 +55,6 @@ const cc_live *pg_live(cc_request *r);
 /* Read the body under c (a body of event type t) into out. */
 void pg_read_body(MDB_txn *ltxn, cc_site *s, h2o_mem_pool_t *pool, const uint8_t c[32],
                   cc_event_type t, pg_text *out);
-/* The body type of an item kind's current version. */
-cc_event_type pg_body_type(uint8_t kind);
 /* Fill the username part of a person (ledger txn). */
 void pg_read_person(MDB_txn *ltxn, cc_site *s, pg_person *p);
 /* Fill the live part of a person (views txn). */
@@ -74,7 +72,6 @@ void pg_p_msg(cc_html *h, cc_lang lang, cc_msg m);
 void pg_pagination(cc_html *h, cc_lang lang, const char *base, uint64_t page, uint64_t pages);
 /* Markdown (markdown.h) or, for missing text, "[content removed]". */
 void pg_markdown(cc_html *h, cc_lang lang, h2o_iovec_t text, int heading_base);
-void pg_hex(char *out, const uint8_t *b, size_t n);
 /* The charter's name of a trash reason, or the LCEN ground of a removal. */
 void pg_reason_text(cc_html *h, cc_lang lang, int removed, uint8_t reason);
 void pg_kind_text(cc_html *h, cc_lang lang, uint8_t kind);

@@ -178,7 +178,7 @@ void cc_page_contribution(cc_request *r)
         for (int s = 0; s < 4; s++)
             for (uint32_t i = 0; i < d->nlist[s]; i++) {
                 entry *e = &d->list[s][i];
-                pg_read_body(ltxn, r->site, pool, e->it.commitment, pg_body_type(e->it.kind),
+                pg_read_body(ltxn, r->site, pool, e->it.commitment, cc_item_body_type(e->it.kind),
                              &e->text);
                 pg_read_person(ltxn, r->site, &e->author);
             }

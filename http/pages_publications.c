@@ -11,6 +11,7 @@
  * file in the site's origin). */
 #include "pages_common.h"
 #include "response.h"
+#include "text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -68,7 +69,7 @@ static int load_items(cc_request *r, list_data *d, uint8_t kind, cc_sort sort, i
     if (cc_ledger_read_begin(r->site->ledger, &ltxn) == 0) {
         for (uint32_t i = 0; i < d->n; i++)
             pg_read_body(ltxn, r->site, &r->req->pool, d->it[i].commitment,
-                         pg_body_type(d->it[i].kind), &d->text[i]);
+                         cc_item_body_type(d->it[i].kind), &d->text[i]);
         if (d->have_report)
             pg_read_body(ltxn, r->site, &r->req->pool, d->rep.commitment, CC_EV_REPORT_PUBLISHED,
                          &d->rep_text);
@@ -169,7 +170,7 @@ void cc_page_documents(cc_request *r)
             cc_html_lit(&h, "</p>\n");
             if (t->f[CC_B_TEXT].base) pg_markdown(&h, lang, t->f[CC_B_TEXT], 3);
             char hex[65], url[80];
-            pg_hex(hex, it->file_hash, 32);
+            cc_hex(it->file_hash, 32, hex);
             snprintf(url, sizeof url, "/documents/%s", hex);
             cc_html_lit(&h, "<p><a");
             cc_html_href(&h, url, strlen(url));

@@ -6,6 +6,7 @@
  * a word of their text (their body is gone from the ledger anyway, but the
  * page does not even try to read it). */
 #include "pages_common.h"
+#include "text.h"
 #include "trash.h"
 
 #include <stdio.h>
@@ -94,8 +95,8 @@ void cc_page_trash(cc_request *r)
     if (cc_ledger_read_begin(r->site->ledger, &ltxn) == 0) {
         for (uint32_t i = 0; i < d->n; i++) {
             if (!d->e[i].removed)
-                pg_read_body(ltxn, r->site, pool, d->e[i].commitment, pg_body_type(d->e[i].kind),
-                             &d->text[i]);
+                pg_read_body(ltxn, r->site, pool, d->e[i].commitment,
+                             cc_item_body_type(d->e[i].kind), &d->text[i]);
             if (d->e[i].has_note)
                 pg_read_body(ltxn, r->site, pool, d->e[i].note,
                              d->e[i].removed ? CC_EV_ITEM_REMOVED : CC_EV_ITEM_TRASHED,
@@ -160,7 +161,7 @@ void cc_page_trash(cc_request *r)
             cc_html_lit(&h, ".</p>\n");
             if (e->removed) {
                 char hex[65];
-                pg_hex(hex, e->commitment, 32);
+                cc_hex(e->commitment, 32, hex);
                 pg_p_msg(&h, lang, CC_MSG_PG_TOMBSTONE);
                 cc_html_lit(&h, "<p>");
                 cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_COMMITMENT));

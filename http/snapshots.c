@@ -11,6 +11,7 @@
 #include "response.h"
 #include "site.h"
 #include "snapshot.h"
+#include "text.h"
 #include "tiles.h"
 
 #include <dirent.h>
@@ -87,21 +88,6 @@ static void rm_tree(const char *path)
     nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* Canonical decimal (no sign, no leading zero but "0"), n bytes. */
-static int parse_dec(const char *s, size_t n, uint64_t *out)
-{
-    if (n == 0 || n > 20 || (n > 1 && s[0] == '0')) return -1;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return -1;
-        uint64_t d = (uint64_t)(s[i] - '0');
-        if (v > (UINT64_MAX - d) / 10) return -1;
-        v = v * 10 + d;
-    }
-    *out = v;
-    return 0;
-}
-
 /* "theme-<id>-<size>" */
 static int parse_theme_name(const char *s, size_t n, uint64_t *theme, uint64_t *size)
 {
@@ -110,13 +96,13 @@ static int parse_theme_name(const char *s, size_t n, uint64_t *theme, uint64_t *
     const char *dash = memchr(s, '-', n);
     if (!dash) return -1;
     size_t a = (size_t)(dash - s);
-    return parse_dec(s, a, theme) || parse_dec(dash + 1, n - a - 1, size) ? -1 : 0;
+    return cc_dec_parse(s, a, theme) || cc_dec_parse(dash + 1, n - a - 1, size) ? -1 : 0;
 }
 
 /* "at-<size>" */
 static int parse_at_name(const char *s, uint64_t *size)
 {
-    return strncmp(s, "at-", 3) ? -1 : parse_dec(s + 3, strlen(s + 3), size);
+    return strncmp(s, "at-", 3) ? -1 : cc_dec_parse(s + 3, strlen(s + 3), size);
 }
 
 int cc_snapshots_latest(const char *dir, uint64_t *size)

@@ -69,6 +69,7 @@
  *     event (seq + 1): the prefix the theme's final numbers are based on. */
 #include "live.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <stddef.h>
@@ -101,34 +102,6 @@ static const char QUEUE_COUNT[] = "queue";
 
 /* ---- bytes -------------------------------------------------------------- */
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 /* Sequential writers and readers: each returns the position after what it
  * wrote or read, so an encoder reads like the layout it produces. */
 static uint8_t *w8(uint8_t *p, uint8_t v)
@@ -139,13 +112,13 @@ static uint8_t *w8(uint8_t *p, uint8_t v)
 
 static uint8_t *w32(uint8_t *p, uint32_t v)
 {
-    put_be32(p, v);
+    cc_put_be32(p, v);
     return p + 4;
 }
 
 static uint8_t *w64(uint8_t *p, uint64_t v)
 {
-    put_be64(p, v);
+    cc_put_be64(p, v);
     return p + 8;
 }
 
@@ -163,13 +136,13 @@ static const uint8_t *r8(const uint8_t *p, uint8_t *v)
 
 static const uint8_t *r32(const uint8_t *p, uint32_t *v)
 {
-    *v = get_be32(p);
+    *v = cc_get_be32(p);
     return p + 4;
 }
 
 static const uint8_t *r64(const uint8_t *p, uint64_t *v)
 {
-    *v = get_be64(p);
+    *v = cc_get_be64(p);
     return p + 8;
 }
 
@@ -190,7 +163,7 @@ static const uint8_t *rpseudo(const uint8_t *p, cc_pseudonym *out, int *ok)
 
 static void pair_key(uint8_t key[PAIR_KEY], uint64_t target, const cc_pseudonym *p)
 {
-    put_be64(key, target);
+    cc_put_be64(key, target);
     memcpy(key + 8, p->s, CC_PSEUDONYM_LEN);
 }
 
@@ -341,7 +314,7 @@ static int item_decode(uint64_t id, const MDB_val *v, cc_live_item *out)
 int cc_live_item_get(MDB_txn *txn, const cc_live *lv, uint64_t id, cc_live_item *out)
 {
     uint8_t key[8];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, lv->items, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
@@ -352,7 +325,7 @@ int cc_live_item_get(MDB_txn *txn, const cc_live *lv, uint64_t id, cc_live_item 
 static int item_put(MDB_txn *txn, const cc_live *lv, const cc_live_item *it)
 {
     uint8_t key[8], rec[ITEM_MAX];
-    put_be64(key, it->id);
+    cc_put_be64(key, it->id);
     MDB_val k = {8, key}, v = {item_encode(it, rec), rec};
     return cc_from_mdb(mdb_put(txn, lv->items, &k, &v, 0));
 }
@@ -377,7 +350,7 @@ static uint8_t item_vis(const cc_live_item *it)
 static void list_prefix(uint8_t out[LIST_PREFIX], uint64_t parent, uint8_t kind, uint8_t side,
                         uint8_t vis)
 {
-    put_be64(out, parent);
+    cc_put_be64(out, parent);
     out[8] = kind;
     out[9] = side;
     out[10] = vis;
@@ -441,15 +414,15 @@ static void index_keys_of(const cc_live_item *it, index_keys *out)
         list_prefix(list, parents[i], it->kind, it->side, vis);
         uint8_t *k = out->keys[out->nkeys].k;
         memcpy(k, list, LIST_PREFIX);
-        put_be64(k + LIST_PREFIX, it->id);
+        cc_put_be64(k + LIST_PREFIX, it->id);
         out->keys[out->nkeys].rank = 0;
         out->keys[out->nkeys++].len = CHILD_KEY;
         for (int s = 0; s < nsorts; s++) {
             k = out->keys[out->nkeys].k;
             memcpy(k, list, LIST_PREFIX);
             k[LIST_PREFIX] = sorts[s];
-            put_be64(k + RANK_PREFIX, scores[s]);
-            put_be64(k + RANK_PREFIX + 8, it->id);
+            cc_put_be64(k + RANK_PREFIX, scores[s]);
+            cc_put_be64(k + RANK_PREFIX + 8, it->id);
             out->keys[out->nkeys].rank = 1;
             out->keys[out->nkeys++].len = RANK_KEY;
         }
@@ -481,7 +454,7 @@ static int count_add(MDB_txn *txn, const cc_live *lv, const void *key, size_t le
     int rc = mdb_get(txn, lv->counts, &k, &v);
     if (rc == 0) {
         if (v.mv_size != 8) return CC_ECORRUPT;
-        value = get_be64(v.mv_data);
+        value = cc_get_be64(v.mv_data);
     } else if (rc != MDB_NOTFOUND) {
         return cc_from_mdb(rc);
     }
@@ -489,7 +462,7 @@ static int count_add(MDB_txn *txn, const cc_live *lv, const void *key, size_t le
     value += (uint64_t)(int64_t)delta;
     if (value == 0) return rc == 0 ? cc_from_mdb(mdb_del(txn, lv->counts, &k, NULL)) : 0;
     uint8_t buf[8];
-    put_be64(buf, value);
+    cc_put_be64(buf, value);
     v = (MDB_val){8, buf};
     return cc_from_mdb(mdb_put(txn, lv->counts, &k, &v, 0));
 }
@@ -504,7 +477,7 @@ static int count_get(MDB_txn *txn, const cc_live *lv, const void *key, size_t le
     }
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 8) return CC_ECORRUPT;
-    *out = get_be64(v.mv_data);
+    *out = cc_get_be64(v.mv_data);
     return 0;
 }
 
@@ -677,10 +650,10 @@ static int history_add(const fold *f, uint64_t item)
     if ((rc = bump(&p.history, 1)) || (rc = participant_put(f->txn, f->lv, &p))) return rc;
     uint8_t key[CC_PSEUDONYM_LEN + 8], rec[HISTORY_RECORD];
     memcpy(key, f->e->by.s, CC_PSEUDONYM_LEN);
-    put_be64(key + CC_PSEUDONYM_LEN, f->seq);
+    cc_put_be64(key + CC_PSEUDONYM_LEN, f->seq);
     rec[0] = REC_VERSION;
     rec[1] = (uint8_t)f->e->type;
-    put_be64(rec + 2, item);
+    cc_put_be64(rec + 2, item);
     MDB_val k = {sizeof key, key}, v = {sizeof rec, rec};
     return cc_from_mdb(mdb_put(f->txn, f->lv->history, &k, &v, 0));
 }
@@ -688,8 +661,8 @@ static int history_add(const fold *f, uint64_t item)
 static int version_add(const fold *f, uint64_t contribution)
 {
     uint8_t key[16], rec[VERSION_RECORD], *p = rec;
-    put_be64(key, contribution);
-    put_be64(key + 8, f->seq);
+    cc_put_be64(key, contribution);
+    cc_put_be64(key + 8, f->seq);
     p = w8(p, REC_VERSION);
     p = w64(p, f->e->ts);
     wmem(p, f->e->commitment, 32);
@@ -905,8 +878,8 @@ static int apply_flag(const fold *f)
     if (rc) return rc;
     it = before;
     uint8_t key[16], rec[FLAG_RECORD], *p = rec;
-    put_be64(key, e->item);
-    put_be64(key + 8, f->seq);
+    cc_put_be64(key, e->item);
+    cc_put_be64(key + 8, f->seq);
     int details = cc_event_is_set(e, CC_F_COMMITMENT);
     p = w8(p, REC_VERSION);
     p = wmem(p, e->by.s, CC_PSEUDONYM_LEN);
@@ -923,8 +896,8 @@ static int apply_flag(const fold *f)
     if (it.flags_open == 0) {
         /* The item enters the queue at its first open flag. */
         MDB_val q = {16, key}, empty = {0, NULL};
-        put_be64(key, f->seq);
-        put_be64(key + 8, e->item);
+        cc_put_be64(key, f->seq);
+        cc_put_be64(key + 8, e->item);
         if ((rc = cc_from_mdb(mdb_put(f->txn, f->lv->queue, &q, &empty, 0))) ||
             (rc = count_add(f->txn, f->lv, QUEUE_COUNT, sizeof QUEUE_COUNT - 1, 1)))
             return rc;
@@ -940,7 +913,7 @@ static int close_flags(const fold *f, cc_live_item *it)
 {
     if (it->flags_open == 0) return 0;
     uint8_t prefix[8];
-    put_be64(prefix, it->id);
+    cc_put_be64(prefix, it->id);
     MDB_cursor *c;
     int rc = cc_from_mdb(mdb_cursor_open(f->txn, f->lv->flags, &c));
     if (rc) return rc;
@@ -954,7 +927,7 @@ static int close_flags(const fold *f, cc_live_item *it)
             break;
         }
         if (((const uint8_t *)v.mv_data)[FLAG_RECORD - 1]) {
-            if (!closed++) first = get_be64((const uint8_t *)k.mv_data + 8);
+            if (!closed++) first = cc_get_be64((const uint8_t *)k.mv_data + 8);
             uint8_t rec[FLAG_RECORD];
             memcpy(rec, v.mv_data, FLAG_RECORD);
             rec[FLAG_RECORD - 1] = 0;
@@ -968,8 +941,8 @@ static int close_flags(const fold *f, cc_live_item *it)
     if (mrc && mrc != MDB_NOTFOUND) return cc_from_mdb(mrc);
     if (closed != it->flags_open) return CC_ECORRUPT;
     uint8_t key[16];
-    put_be64(key, first);
-    put_be64(key + 8, it->id);
+    cc_put_be64(key, first);
+    cc_put_be64(key + 8, it->id);
     MDB_val q = {16, key};
     rc = mdb_del(f->txn, f->lv->queue, &q, NULL);
     if (rc == MDB_NOTFOUND) return CC_ECORRUPT;
@@ -1008,8 +981,8 @@ static int apply_moderation(const fold *f)
     if (rc || (rc = bump(&it.decisions, 1)) || (rc = item_store(f->txn, f->lv, &before, &it)))
         return rc;
     uint8_t key[16], rec[DECISION_RECORD], *p = rec;
-    put_be64(key, e->item);
-    put_be64(key + 8, f->seq);
+    cc_put_be64(key, e->item);
+    cc_put_be64(key + 8, f->seq);
     int note = cc_event_is_set(e, CC_F_COMMITMENT);
     p = w8(p, REC_VERSION);
     p = w8(p, (uint8_t)e->type);
@@ -1066,9 +1039,9 @@ static int apply_text(const fold *f)
     const cc_event *e = f->e;
     if (e->type == CC_EV_SYNTHESIS_PUBLISHED || e->type == CC_EV_RECOMMENDATIONS_PUBLISHED) {
         uint8_t key[17], rec[PUBLICATION_RECORD];
-        put_be64(key, e->theme);
+        cc_put_be64(key, e->theme);
         key[8] = (uint8_t)e->type;
-        put_be64(key + 9, f->seq);
+        cc_put_be64(key + 9, f->seq);
         text_record(f, rec, 0);
         MDB_val k = {sizeof key, key}, v = {sizeof rec, rec};
         return cc_from_mdb(mdb_put(f->txn, f->lv->publications, &k, &v, 0));
@@ -1297,7 +1270,7 @@ static int list_random(MDB_txn *txn, const cc_live *lv, uint8_t lists[][LIST_PRE
             /* Hash the id as stored (big-endian) so the order does not
              * depend on the machine's byte order. */
             const uint8_t *id = (const uint8_t *)r.k.mv_data + LIST_PREFIX;
-            all[n].id = get_be64(id);
+            all[n].id = cc_get_be64(id);
             all[n++].hash = XXH3_64bits_withSeed(id, 8, seed);
             rc = range_next(&r);
         }
@@ -1405,7 +1378,7 @@ int cc_live_list(MDB_txn *txn, const cc_live *lv, uint64_t parent, uint8_t kind,
         if (skipped < page.offset)
             skipped++;
         else
-            ids[(*count)++] = get_be64((const uint8_t *)r[best].k.mv_data + plen + slen - 8);
+            ids[(*count)++] = cc_get_be64((const uint8_t *)r[best].k.mv_data + plen + slen - 8);
         rc = range_next(&r[best]);
     }
     for (int i = 0; i < opened; i++)
@@ -1420,7 +1393,7 @@ static int visit_version(const MDB_val *k, const MDB_val *v, uint32_t i, void *a
     cc_live_version *out = (cc_live_version *)arg + i;
     const uint8_t *p = v->mv_data;
     if (v->mv_size != VERSION_RECORD || p[0] != REC_VERSION) return CC_ECORRUPT;
-    out->seq = get_be64((const uint8_t *)k->mv_data + 8);
+    out->seq = cc_get_be64((const uint8_t *)k->mv_data + 8);
     p = r64(p + 1, &out->ts);
     rmem(p, out->commitment, 32);
     return 0;
@@ -1436,7 +1409,7 @@ int cc_live_versions(MDB_txn *txn, const cc_live *lv, uint64_t contribution, cc_
     if (rc) return rc;
     *total = it.versions;
     uint8_t prefix[8];
-    put_be64(prefix, contribution);
+    cc_put_be64(prefix, contribution);
     return range_page(txn, lv->versions, prefix, 8, 16, 0, page, visit_version, out, count);
 }
 
@@ -1461,9 +1434,9 @@ static int visit_activity(const MDB_val *k, const MDB_val *v, uint32_t i, void *
     cc_live_activity *out = (cc_live_activity *)arg + i;
     const uint8_t *p = v->mv_data;
     if (v->mv_size != HISTORY_RECORD || p[0] != REC_VERSION) return CC_ECORRUPT;
-    out->seq = get_be64((const uint8_t *)k->mv_data + CC_PSEUDONYM_LEN);
+    out->seq = cc_get_be64((const uint8_t *)k->mv_data + CC_PSEUDONYM_LEN);
     out->type = p[1];
-    out->item = get_be64(p + 2);
+    out->item = cc_get_be64(p + 2);
     return 0;
 }
 
@@ -1528,7 +1501,7 @@ int cc_live_report(MDB_txn *txn, const cc_live *lv, cc_live_text *out)
 static int visit_publication(const MDB_val *k, const MDB_val *v, uint32_t i, void *arg)
 {
     cc_live_text *out = (cc_live_text *)arg + i;
-    out->seq = get_be64((const uint8_t *)k->mv_data + 9);
+    out->seq = cc_get_be64((const uint8_t *)k->mv_data + 9);
     return decode_text(v, 0, out);
 }
 
@@ -1536,7 +1509,7 @@ static int publication_prefix(uint8_t prefix[9], uint64_t theme, cc_event_type k
 {
     if (kind != CC_EV_SYNTHESIS_PUBLISHED && kind != CC_EV_RECOMMENDATIONS_PUBLISHED)
         return CC_EINVAL;
-    put_be64(prefix, theme);
+    cc_put_be64(prefix, theme);
     prefix[8] = (uint8_t)kind;
     return 0;
 }
@@ -1583,7 +1556,7 @@ static int visit_flag(const MDB_val *k, const MDB_val *v, uint32_t i, void *arg)
     const uint8_t *p = v->mv_data;
     if (v->mv_size != FLAG_RECORD || p[0] != REC_VERSION) return CC_ECORRUPT;
     int ok = 1;
-    out->seq = get_be64((const uint8_t *)k->mv_data + 8);
+    out->seq = cc_get_be64((const uint8_t *)k->mv_data + 8);
     p = rpseudo(p + 1, &out->by, &ok);
     p = r8(p, &out->reason);
     p = r64(p, &out->ts);
@@ -1603,14 +1576,14 @@ int cc_live_flags(MDB_txn *txn, const cc_live *lv, uint64_t item, cc_page page, 
     if (rc) return rc;
     *total = it.flags_total;
     uint8_t prefix[8];
-    put_be64(prefix, item);
+    cc_put_be64(prefix, item);
     return range_page(txn, lv->flags, prefix, 8, 16, 0, page, visit_flag, out, count);
 }
 
 static int visit_queue(const MDB_val *k, const MDB_val *v, uint32_t i, void *arg)
 {
     if (v->mv_size != 0) return CC_ECORRUPT;
-    ((uint64_t *)arg)[i] = get_be64((const uint8_t *)k->mv_data + 8);
+    ((uint64_t *)arg)[i] = cc_get_be64((const uint8_t *)k->mv_data + 8);
     return 0;
 }
 
@@ -1629,7 +1602,7 @@ static int visit_decision(const MDB_val *k, const MDB_val *v, uint32_t i, void *
     const uint8_t *p = v->mv_data;
     if (v->mv_size != DECISION_RECORD || p[0] != REC_VERSION) return CC_ECORRUPT;
     int ok = 1;
-    out->seq = get_be64((const uint8_t *)k->mv_data + 8);
+    out->seq = cc_get_be64((const uint8_t *)k->mv_data + 8);
     p = r8(p + 1, &out->type);
     p = rpseudo(p, &out->by, &ok);
     p = r8(p, &out->reason);
@@ -1651,6 +1624,6 @@ int cc_live_decisions(MDB_txn *txn, const cc_live *lv, uint64_t item, cc_page pa
     if (rc) return rc;
     *total = it.decisions;
     uint8_t prefix[8];
-    put_be64(prefix, item);
+    cc_put_be64(prefix, item);
     return range_page(txn, lv->decisions, prefix, 8, 16, 0, page, visit_decision, out, count);
 }

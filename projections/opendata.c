@@ -31,6 +31,7 @@
  * each participant; a removal leaves the votes the item received. */
 #include "opendata.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "state.h"
 #include "text.h"
@@ -818,20 +819,6 @@ static int cell_add(cc_od_row *row, unsigned col, int delta)
 
 /* ---- rows ----------------------------------------------------------------- */
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 typedef struct row_key {
     uint8_t b[1 + 16 + 16];
     size_t len;
@@ -840,15 +827,15 @@ typedef struct row_key {
 static row_key key_id(uint8_t table, uint64_t id)
 {
     row_key k = {{table}, 9};
-    put_be64(k.b + 1, id);
+    cc_put_be64(k.b + 1, id);
     return k;
 }
 
 static row_key key_id2(uint8_t table, uint64_t a, uint64_t b)
 {
     row_key k = {{table}, 17};
-    put_be64(k.b + 1, a);
-    put_be64(k.b + 9, b);
+    cc_put_be64(k.b + 1, a);
+    cc_put_be64(k.b + 9, b);
     return k;
 }
 
@@ -862,7 +849,7 @@ static row_key key_pseudonym(uint8_t table, const cc_pseudonym *p)
 static row_key key_vote(uint64_t target, const cc_pseudonym *p)
 {
     row_key k = {{TB_VOTES}, 9 + CC_PSEUDONYM_LEN};
-    put_be64(k.b + 1, target);
+    cc_put_be64(k.b + 1, target);
     memcpy(k.b + 9, p->s, CC_PSEUDONYM_LEN);
     return k;
 }
@@ -953,7 +940,7 @@ typedef struct item {
 static int item_get(MDB_txn *txn, const cc_opendata *od, uint64_t id, item *out)
 {
     uint8_t key[8];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, od->items, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
@@ -964,8 +951,8 @@ static int item_get(MDB_txn *txn, const cc_opendata *od, uint64_t id, item *out)
     out->state = r[2];
     out->kind = r[3];
     out->side = r[4];
-    out->parent = get_be64(r + 5);
-    out->theme = get_be64(r + 13);
+    out->parent = cc_get_be64(r + 5);
+    out->theme = cc_get_be64(r + 13);
     return 0;
 }
 
@@ -980,9 +967,9 @@ int cc_opendata_item_state(MDB_txn *txn, const cc_opendata *od, uint64_t id, uin
 static int item_put(MDB_txn *txn, const cc_opendata *od, uint64_t id, const item *in)
 {
     uint8_t key[8], r[ITEM_RECORD] = {ITEM_VERSION, in->table, in->state, in->kind, in->side};
-    put_be64(key, id);
-    put_be64(r + 5, in->parent);
-    put_be64(r + 13, in->theme);
+    cc_put_be64(key, id);
+    cc_put_be64(r + 5, in->parent);
+    cc_put_be64(r + 13, in->theme);
     MDB_val k = {8, key}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, od->items, &k, &v, 0));
 }
@@ -1057,7 +1044,7 @@ static int close_flags(MDB_txn *txn, const cc_opendata *od, uint64_t item_id, co
                        const cc_apply *a)
 {
     uint8_t prefix[8];
-    put_be64(prefix, item_id);
+    cc_put_be64(prefix, item_id);
     MDB_cursor *c;
     int rc = cc_from_mdb(mdb_cursor_open(txn, od->flags, &c));
     if (rc) return rc;
@@ -1070,7 +1057,7 @@ static int close_flags(MDB_txn *txn, const cc_opendata *od, uint64_t item_id, co
             break;
         }
         if (k.mv_size != 16 || memcmp(k.mv_data, prefix, 8) != 0) break;
-        uint64_t flag = get_be64((const uint8_t *)k.mv_data + 8);
+        uint64_t flag = cc_get_be64((const uint8_t *)k.mv_data + 8);
         if ((rc = cc_from_mdb(mdb_cursor_del(c, 0)))) break;
         row_key rk = key_id(TB_FLAGS, flag);
         cc_od_row row;
@@ -1379,8 +1366,8 @@ static int apply_flag(const cc_opendata *od, const cc_apply *a)
     row_key k = key_id(TB_FLAGS, a->seq);
     if ((rc = row_put(a->txn, od, &k, &row))) return rc;
     uint8_t fk[16];
-    put_be64(fk, e->item);
-    put_be64(fk + 8, a->seq);
+    cc_put_be64(fk, e->item);
+    cc_put_be64(fk + 8, a->seq);
     MDB_val key = {16, fk}, none = {0, NULL};
     return cc_from_mdb(mdb_put(a->txn, od->flags, &key, &none, 0));
 }

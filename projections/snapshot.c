@@ -36,6 +36,7 @@
  * length: each is an error naming the file and line. */
 #include "snapshot.h"
 
+#include "bytes.h"
 #include "error.h"
 #include "ledger.h"
 #include "opendata.h"
@@ -2031,7 +2032,7 @@ static int count_rows(const char *rel, const mapped *m, char *out, size_t outcap
             if (rc) return failf(msg, cap, rc, "%s: malformed entry bundle", rel);
             unsigned count = 0;
             for (size_t off = 0; off < m->len; count++)
-                off += 2 + (((size_t)m->ptr[off] << 8) | m->ptr[off + 1]);
+                off += 2 + (size_t)cc_get_be16(m->ptr + off);
             snprintf(out, outcap, "%u", count);
         } else {
             snprintf(out, outcap, "%zu", m->len / CC_HASH_SIZE);

@@ -35,6 +35,7 @@
  * views env is rebuildable, so a bad record is reported, not guessed at. */
 #include "stats.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <string.h>
@@ -84,37 +85,9 @@ enum day_counter {
 #define VOTE_SIZE 6
 #define PAIR_KEY (8 + CC_PSEUDONYM_LEN)
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    for (int i = 3; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 static void pair_key(uint8_t key[PAIR_KEY], uint64_t id, const cc_pseudonym *p)
 {
-    put_be64(key, id);
+    cc_put_be64(key, id);
     memcpy(key + 8, p->s, CC_PSEUDONYM_LEN);
 }
 
@@ -140,19 +113,19 @@ static int add_checked(uint64_t *v, int64_t delta)
 static void array_encode(uint8_t *p, const uint64_t *a, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        put_be64(p + 8 * i, a[i]);
+        cc_put_be64(p + 8 * i, a[i]);
 }
 
 static void array_decode(const uint8_t *p, uint64_t *a, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        a[i] = get_be64(p + 8 * i);
+        a[i] = cc_get_be64(p + 8 * i);
 }
 
 static int counts_load(MDB_txn *txn, const cc_stats *sv, uint64_t scope, uint64_t a[F_COUNT])
 {
     uint8_t key[8];
-    put_be64(key, scope);
+    cc_put_be64(key, scope);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, sv->counts, &k, &v);
     if (rc == MDB_NOTFOUND) {
@@ -169,7 +142,7 @@ static int counts_load(MDB_txn *txn, const cc_stats *sv, uint64_t scope, uint64_
 static int counts_store(MDB_txn *txn, const cc_stats *sv, uint64_t scope, const uint64_t a[F_COUNT])
 {
     uint8_t key[8], r[COUNTS_SIZE];
-    put_be64(key, scope);
+    cc_put_be64(key, scope);
     r[0] = RECORD_VERSION;
     array_encode(r + 1, a, F_COUNT);
     MDB_val k = {8, key}, v = {sizeof r, r};
@@ -230,8 +203,8 @@ static int day_bump_one(MDB_txn *txn, const cc_stats *sv, uint64_t scope, uint32
 {
     uint8_t key[12], r[DAY_SIZE];
     uint64_t a[D_COUNT] = {0};
-    put_be64(key, scope);
-    put_be32(key + 8, day);
+    cc_put_be64(key, scope);
+    cc_put_be32(key + 8, day);
     MDB_val k = {sizeof key, key}, v;
     int rc = mdb_get(txn, sv->days, &k, &v);
     if (rc == 0) {
@@ -319,14 +292,14 @@ typedef struct owner {
 static int owner_put(MDB_txn *txn, const cc_stats *sv, uint64_t id, const owner *o)
 {
     uint8_t key[8], r[OWNER_SIZE];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     r[0] = RECORD_VERSION;
-    put_be64(r + 1, o->theme);
-    put_be64(r + 9, o->section);
+    cc_put_be64(r + 1, o->theme);
+    cc_put_be64(r + 9, o->section);
     r[17] = o->kind;
     r[18] = o->side;
     r[19] = o->state;
-    put_be32(r + 20, o->day);
+    cc_put_be32(r + 20, o->day);
     MDB_val k = {8, key}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, sv->owners, &k, &v, 0));
 }
@@ -341,19 +314,19 @@ static int owner_put(MDB_txn *txn, const cc_stats *sv, uint64_t id, const owner 
 static int owner_need(MDB_txn *txn, const cc_stats *sv, uint64_t id, unsigned kinds, owner *o)
 {
     uint8_t key[8];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, sv->owners, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ECORRUPT;
     if (rc) return cc_from_mdb(rc);
     const uint8_t *r = v.mv_data;
     if (v.mv_size != OWNER_SIZE || r[0] != RECORD_VERSION) return CC_ECORRUPT;
-    o->theme = get_be64(r + 1);
-    o->section = get_be64(r + 9);
+    o->theme = cc_get_be64(r + 1);
+    o->section = cc_get_be64(r + 9);
     o->kind = r[17];
     o->side = r[18];
     o->state = r[19];
-    o->day = get_be32(r + 20);
+    o->day = cc_get_be32(r + 20);
     if (o->kind >= 32 || !((kinds >> o->kind) & 1)) return CC_ECORRUPT;
     return 0;
 }
@@ -420,7 +393,7 @@ static int vote(MDB_txn *txn, const cc_stats *sv, const cc_apply *a, uint8_t val
             r[1] > CC_VOTE_UP)
             return CC_ECORRUPT;
         old = r[1];
-        day = get_be32(r + 2); /* a standing vote keeps the day it was cast */
+        day = cc_get_be32(r + 2); /* a standing vote keeps the day it was cast */
     } else if (rc != MDB_NOTFOUND) {
         return cc_from_mdb(rc);
     }
@@ -439,7 +412,7 @@ static int vote(MDB_txn *txn, const cc_stats *sv, const cc_apply *a, uint8_t val
     if (!old && (rc = day_bump(txn, sv, &sc, day, D_VOTES, 1))) return rc;
     rec[0] = RECORD_VERSION;
     rec[1] = value;
-    put_be32(rec + 2, day);
+    cc_put_be32(rec + 2, day);
     v = (MDB_val){sizeof rec, rec};
     return cc_from_mdb(mdb_put(txn, sv->votes, &k, &v, 0));
 }
@@ -473,9 +446,9 @@ static int freeze(MDB_txn *txn, const cc_stats *sv, uint64_t theme, uint64_t log
     int rc = counts_load(txn, sv, theme, a);
     if (rc) return rc;
     uint8_t key[8], r[FROZEN_SIZE];
-    put_be64(key, theme);
+    cc_put_be64(key, theme);
     r[0] = RECORD_VERSION;
-    put_be64(r + 1, log_size);
+    cc_put_be64(r + 1, log_size);
     array_encode(r + 9, a, F_COUNT);
     MDB_val k = {8, key}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, sv->frozen, &k, &v, 0));
@@ -584,7 +557,7 @@ int cc_stats_frozen(MDB_txn *txn, const cc_stats *sv, uint64_t theme, cc_stats_c
                     uint64_t *log_size)
 {
     uint8_t key[8];
-    put_be64(key, theme);
+    cc_put_be64(key, theme);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, sv->frozen, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
@@ -594,7 +567,7 @@ int cc_stats_frozen(MDB_txn *txn, const cc_stats *sv, uint64_t theme, cc_stats_c
     uint64_t a[F_COUNT];
     array_decode(r + 9, a, F_COUNT);
     counts_to_struct(a, out);
-    if (log_size) *log_size = get_be64(r + 1);
+    if (log_size) *log_size = cc_get_be64(r + 1);
     return 0;
 }
 
@@ -602,7 +575,7 @@ int cc_stats_days(MDB_txn *txn, const cc_stats *sv, uint64_t scope, uint64_t off
                   cc_stats_day *out, uint32_t *count, uint64_t *total)
 {
     uint8_t start[12] = {0};
-    put_be64(start, scope);
+    cc_put_be64(start, scope);
     MDB_cursor *c;
     int rc = cc_from_mdb(mdb_cursor_open(txn, sv->days, &c));
     if (rc) return rc;
@@ -627,7 +600,7 @@ int cc_stats_days(MDB_txn *txn, const cc_stats *sv, uint64_t scope, uint64_t off
             uint64_t a[D_COUNT];
             array_decode(p + 1, a, D_COUNT);
             cc_stats_day *d = &out[(*count)++];
-            d->day = get_be32((const uint8_t *)k.mv_data + 8);
+            d->day = cc_get_be32((const uint8_t *)k.mv_data + 8);
             d->contributions = a[D_CONTRIBUTIONS];
             d->arguments = a[D_ARGUMENTS];
             d->sources = a[D_SOURCES];

@@ -33,6 +33,7 @@
  * rather than guessed at, and `concerto replay` repairs it. */
 #include "trash.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <string.h>
@@ -41,20 +42,6 @@
 #define ENTRY_SIZE 149
 #define ITEM_SIZE 74
 #define KEY_SIZE 16
-
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
 
 static void put_pseudonym(uint8_t *p, const cc_pseudonym *who)
 {
@@ -80,7 +67,7 @@ typedef struct item_rec {
 static int item_get(MDB_txn *txn, const cc_trash *tv, uint64_t id, item_rec *out)
 {
     uint8_t key[8];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, tv->items, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
@@ -88,10 +75,10 @@ static int item_get(MDB_txn *txn, const cc_trash *tv, uint64_t id, item_rec *out
     const uint8_t *r = v.mv_data;
     if (v.mv_size != ITEM_SIZE || r[0] != RECORD_VERSION) return CC_ECORRUPT;
     out->kind = r[1];
-    out->theme = get_be64(r + 2);
-    out->parent = get_be64(r + 10);
+    out->theme = cc_get_be64(r + 2);
+    out->parent = cc_get_be64(r + 10);
     get_pseudonym(r + 18, &out->author);
-    out->posted_ms = get_be64(r + 34);
+    out->posted_ms = cc_get_be64(r + 34);
     memcpy(out->commitment, r + 42, 32);
     return 0;
 }
@@ -99,13 +86,13 @@ static int item_get(MDB_txn *txn, const cc_trash *tv, uint64_t id, item_rec *out
 static int item_put(MDB_txn *txn, const cc_trash *tv, uint64_t id, const item_rec *in)
 {
     uint8_t key[8], r[ITEM_SIZE];
-    put_be64(key, id);
+    cc_put_be64(key, id);
     r[0] = RECORD_VERSION;
     r[1] = in->kind;
-    put_be64(r + 2, in->theme);
-    put_be64(r + 10, in->parent);
+    cc_put_be64(r + 2, in->theme);
+    cc_put_be64(r + 10, in->parent);
     put_pseudonym(r + 18, &in->author);
-    put_be64(r + 34, in->posted_ms);
+    cc_put_be64(r + 34, in->posted_ms);
     memcpy(r + 42, in->commitment, 32);
     MDB_val k = {8, key}, v = {sizeof r, r};
     return cc_from_mdb(mdb_put(txn, tv->items, &k, &v, 0));
@@ -125,27 +112,27 @@ static int parent_get(MDB_txn *txn, const cc_trash *tv, uint64_t id, unsigned ki
 
 static void entry_key(uint8_t key[KEY_SIZE], uint64_t theme, uint64_t seq)
 {
-    put_be64(key, theme);
-    put_be64(key + 8, ~seq);
+    cc_put_be64(key, theme);
+    cc_put_be64(key + 8, ~seq);
 }
 
 static void entry_encode(const cc_trash_entry *e, uint8_t r[ENTRY_SIZE])
 {
     r[0] = RECORD_VERSION;
-    put_be64(r + 1, e->item);
+    cc_put_be64(r + 1, e->item);
     r[9] = e->kind;
     r[10] = e->removed;
     r[11] = e->reason;
-    put_be64(r + 12, e->decision_seq);
-    put_be64(r + 20, e->decision_ms);
+    cc_put_be64(r + 12, e->decision_seq);
+    cc_put_be64(r + 20, e->decision_ms);
     put_pseudonym(r + 28, &e->moderator);
     put_pseudonym(r + 44, &e->author);
-    put_be64(r + 60, e->theme);
-    put_be64(r + 68, e->parent);
+    cc_put_be64(r + 60, e->theme);
+    cc_put_be64(r + 68, e->parent);
     memcpy(r + 76, e->commitment, 32);
     r[108] = e->has_note;
     memcpy(r + 109, e->note, 32);
-    put_be64(r + 141, e->posted_ms);
+    cc_put_be64(r + 141, e->posted_ms);
 }
 
 static int entry_decode(const MDB_val *v, cc_trash_entry *e)
@@ -154,27 +141,27 @@ static int entry_decode(const MDB_val *v, cc_trash_entry *e)
     if (v->mv_size != ENTRY_SIZE || r[0] != RECORD_VERSION || r[10] > 1 || r[108] > 1)
         return CC_ECORRUPT;
     memset(e, 0, sizeof *e);
-    e->item = get_be64(r + 1);
+    e->item = cc_get_be64(r + 1);
     e->kind = r[9];
     e->removed = r[10];
     e->reason = r[11];
-    e->decision_seq = get_be64(r + 12);
-    e->decision_ms = get_be64(r + 20);
+    e->decision_seq = cc_get_be64(r + 12);
+    e->decision_ms = cc_get_be64(r + 20);
     get_pseudonym(r + 28, &e->moderator);
     get_pseudonym(r + 44, &e->author);
-    e->theme = get_be64(r + 60);
-    e->parent = get_be64(r + 68);
+    e->theme = cc_get_be64(r + 60);
+    e->parent = cc_get_be64(r + 68);
     memcpy(e->commitment, r + 76, 32);
     e->has_note = r[108];
     memcpy(e->note, r + 109, 32);
-    e->posted_ms = get_be64(r + 141);
+    e->posted_ms = cc_get_be64(r + 141);
     return 0;
 }
 
 static int total_get(MDB_txn *txn, const cc_trash *tv, uint64_t theme, uint64_t *out)
 {
     uint8_t key[8];
-    put_be64(key, theme);
+    cc_put_be64(key, theme);
     MDB_val k = {8, key}, v;
     int rc = mdb_get(txn, tv->totals, &k, &v);
     if (rc == MDB_NOTFOUND) {
@@ -183,7 +170,7 @@ static int total_get(MDB_txn *txn, const cc_trash *tv, uint64_t theme, uint64_t 
     }
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 8) return CC_ECORRUPT;
-    *out = get_be64(v.mv_data);
+    *out = cc_get_be64(v.mv_data);
     return 0;
 }
 
@@ -195,14 +182,14 @@ static int total_add(MDB_txn *txn, const cc_trash *tv, uint64_t theme, int delta
     if (delta < 0 && n == 0) return CC_ECORRUPT; /* dropping an entry never counted */
     n += (uint64_t)(int64_t)delta;
     uint8_t key[8], val[8];
-    put_be64(key, theme);
+    cc_put_be64(key, theme);
     MDB_val k = {8, key};
     if (n == 0) {
         /* Absent means zero: an emptied theme leaves no trace, so a bin that
          * went through trash and restore equals one that never did. */
         return cc_from_mdb(mdb_del(txn, tv->totals, &k, NULL));
     }
-    put_be64(val, n);
+    cc_put_be64(val, n);
     MDB_val v = {8, val};
     return cc_from_mdb(mdb_put(txn, tv->totals, &k, &v, 0));
 }
@@ -211,13 +198,13 @@ static int total_add(MDB_txn *txn, const cc_trash *tv, uint64_t theme, int delta
 static int entry_drop(MDB_txn *txn, const cc_trash *tv, uint64_t item)
 {
     uint8_t ikey[8], key[KEY_SIZE];
-    put_be64(ikey, item);
+    cc_put_be64(ikey, item);
     MDB_val k = {8, ikey}, v;
     int rc = mdb_get(txn, tv->by_item, &k, &v);
     if (rc == MDB_NOTFOUND) return 0;
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 16) return CC_ECORRUPT;
-    uint64_t seq = get_be64(v.mv_data), theme = get_be64((const uint8_t *)v.mv_data + 8);
+    uint64_t seq = cc_get_be64(v.mv_data), theme = cc_get_be64((const uint8_t *)v.mv_data + 8);
     if ((rc = cc_from_mdb(mdb_del(txn, tv->by_item, &k, NULL)))) return rc;
     uint64_t themes[2] = {0, theme};
     for (int i = 0; i < (theme ? 2 : 1); i++) {
@@ -243,9 +230,9 @@ static int entry_put(MDB_txn *txn, const cc_trash *tv, const cc_trash_entry *e)
         if ((rc = cc_from_mdb(mdb_put(txn, tv->entries, &k, &v, 0)))) return rc;
         if ((rc = total_add(txn, tv, themes[i], 1))) return rc;
     }
-    put_be64(ikey, e->item);
-    put_be64(ival, e->decision_seq);
-    put_be64(ival + 8, e->theme);
+    cc_put_be64(ikey, e->item);
+    cc_put_be64(ival, e->decision_seq);
+    cc_put_be64(ival + 8, e->theme);
     MDB_val k = {8, ikey}, v = {16, ival};
     return cc_from_mdb(mdb_put(txn, tv->by_item, &k, &v, 0));
 }
@@ -368,7 +355,7 @@ int cc_trash_list(MDB_txn *txn, const cc_trash *tv, uint64_t theme, uint64_t off
     if (total) *total = n;
     if (limit == 0 || offset >= n) return 0;
     uint8_t start[KEY_SIZE];
-    put_be64(start, theme);
+    cc_put_be64(start, theme);
     memset(start + 8, 0, 8);
     MDB_cursor *c;
     if ((rc = cc_from_mdb(mdb_cursor_open(txn, tv->entries, &c)))) return rc;
@@ -399,13 +386,13 @@ int cc_trash_list(MDB_txn *txn, const cc_trash *tv, uint64_t theme, uint64_t off
 int cc_trash_get(MDB_txn *txn, const cc_trash *tv, uint64_t item, cc_trash_entry *out)
 {
     uint8_t ikey[8], key[KEY_SIZE];
-    put_be64(ikey, item);
+    cc_put_be64(ikey, item);
     MDB_val k = {8, ikey}, v;
     int rc = mdb_get(txn, tv->by_item, &k, &v);
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 16) return CC_ECORRUPT;
-    entry_key(key, 0, get_be64(v.mv_data));
+    entry_key(key, 0, cc_get_be64(v.mv_data));
     MDB_val ek = {KEY_SIZE, key};
     rc = mdb_get(txn, tv->entries, &ek, &v);
     if (rc == MDB_NOTFOUND) return CC_ECORRUPT; /* indexed but missing */

@@ -15,6 +15,7 @@
  * data then no longer agree, and `concerto replay` rebuilds it. */
 #include "views.h"
 
+#include "bytes.h"
 #include "error.h"
 
 #include <errno.h>
@@ -61,20 +62,6 @@ struct cc_views {
     int worker_rc;
 };
 
-static void put_be64(uint8_t *p, uint64_t v)
-{
-    for (int i = 7; i >= 0; i--, v >>= 8)
-        p[i] = (uint8_t)v;
-}
-
-static uint64_t get_be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = (v << 8) | p[i];
-    return v;
-}
-
 static int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *prefix, const char *name,
                         uint64_t *out)
 {
@@ -85,7 +72,7 @@ static int meta_get_u64(MDB_txn *txn, MDB_dbi dbi, const char *prefix, const cha
     if (rc == MDB_NOTFOUND) return CC_ENOTFOUND;
     if (rc) return cc_from_mdb(rc);
     if (v.mv_size != 8) return CC_ECORRUPT;
-    *out = get_be64(v.mv_data);
+    *out = cc_get_be64(v.mv_data);
     return 0;
 }
 
@@ -95,7 +82,7 @@ static int meta_put_u64(MDB_txn *txn, MDB_dbi dbi, const char *prefix, const cha
     char key[64];
     uint8_t buf[8];
     snprintf(key, sizeof key, "%s:%s", prefix, name);
-    put_be64(buf, value);
+    cc_put_be64(buf, value);
     MDB_val k = {strlen(key), key}, v = {8, buf};
     return cc_from_mdb(mdb_put(txn, dbi, &k, &v, 0));
 }
@@ -445,7 +432,7 @@ const void *cc_views_state(cc_views *v, const cc_projection *p)
 static void hash_val(crypto_hash_sha256_state *st, const MDB_val *val)
 {
     uint8_t len[8];
-    put_be64(len, val->mv_size);
+    cc_put_be64(len, val->mv_size);
     crypto_hash_sha256_update(st, len, 8);
     crypto_hash_sha256_update(st, val->mv_data, val->mv_size);
 }

@@ -22,10 +22,27 @@
 
 #define EXIT_USAGE 2
 
-static int usage_error(const char *cmd, const char *usage)
+/* A subcommand's name (for messages) and its two texts. */
+typedef struct command_doc {
+    const char *name;
+    const char *usage;
+    const char *help;
+} command_doc;
+
+static int usage_error(const command_doc *cmd)
 {
-    fprintf(stderr, "usage: %s\nTry 'concerto %s --help'.\n", usage, cmd);
+    fprintf(stderr, "usage: %s\nTry 'concerto %s --help'.\n", cmd->usage, cmd->name);
     return EXIT_USAGE;
+}
+
+/* The end of every subcommand's option switch: --help prints the help and
+ * succeeds, any option getopt did not recognise is a usage error. Returns
+ * the exit status. */
+static int help_or_usage_error(const command_doc *cmd, int c)
+{
+    if (c != 'h') return usage_error(cmd);
+    printf("usage: %s\n\n%s", cmd->usage, cmd->help);
+    return 0;
 }
 
 static int fail(const char *cmd, const char *what, int rc)
@@ -33,6 +50,15 @@ static int fail(const char *cmd, const char *what, int rc)
     fprintf(stderr, "concerto %s: %s%s%s\n", cmd, what ? what : "", what ? ": " : "",
             cc_strerror(rc));
     return 1;
+}
+
+/* Open the ledger in dir for reading only; on failure the error names dir
+ * and the exit status is returned. */
+static int open_read_only(const command_doc *cmd, const char *dir, cc_ledger *l)
+{
+    cc_ledger_options opt = {.read_only = 1};
+    int rc = cc_ledger_open(l, dir, &opt);
+    return rc ? fail(cmd->name, dir, rc) : 0;
 }
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -64,6 +90,7 @@ static const char init_help[] =
     "\n"
     "The administrator's password is taken from $CONCERTO_ADMIN_PASSWORD, or\n"
     "generated and printed once. The verifier key is printed: publish it.\n";
+static const command_doc init_cmd = {"init", init_usage, init_help};
 
 static int cmd_init(int argc, char **argv)
 {
@@ -94,14 +121,11 @@ static int cmd_init(int argc, char **argv)
         case 'e':
             email = optarg;
             break;
-        case 'h':
-            printf("usage: %s\n\n%s", init_usage, init_help);
-            return 0;
         default:
-            return usage_error("init", init_usage);
+            return help_or_usage_error(&init_cmd, c);
         }
     }
-    if (!dir || optind != argc) return usage_error("init", init_usage);
+    if (!dir || optind != argc) return usage_error(&init_cmd);
 
     char password[64];
     const char *env_pw = getenv("CONCERTO_ADMIN_PASSWORD");
@@ -168,6 +192,7 @@ static const char log_help[] =
     "\n"
     "The human form shows each event's title or text when its body is still\n"
     "stored, and [removed] when it was purged as illegal content.\n";
+static const command_doc log_cmd = {"log", log_usage, log_help};
 
 static void iso_time(uint64_t ms, char *buf, size_t cap)
 {
@@ -284,28 +309,24 @@ static int cmd_log(int argc, char **argv)
             dir = optarg;
             break;
         case 'f':
-            if (parse_u64(optarg, &from)) return usage_error("log", log_usage);
+            if (parse_u64(optarg, &from)) return usage_error(&log_cmd);
             break;
         case 'n':
-            if (parse_u64(optarg, &limit)) return usage_error("log", log_usage);
+            if (parse_u64(optarg, &limit)) return usage_error(&log_cmd);
             break;
         case 'j':
             json = 1;
             break;
-        case 'h':
-            printf("usage: %s\n\n%s", log_usage, log_help);
-            return 0;
         default:
-            return usage_error("log", log_usage);
+            return help_or_usage_error(&log_cmd, c);
         }
     }
-    if (!dir || optind != argc) return usage_error("log", log_usage);
+    if (!dir || optind != argc) return usage_error(&log_cmd);
     cc_ledger l;
-    cc_ledger_options opt = {.read_only = 1};
-    int rc = cc_ledger_open(&l, dir, &opt);
-    if (rc) return fail("log", dir, rc);
+    if (open_read_only(&log_cmd, dir, &l)) return 1;
     MDB_txn *txn;
-    if ((rc = cc_ledger_read_begin(&l, &txn))) {
+    int rc = cc_ledger_read_begin(&l, &txn);
+    if (rc) {
         cc_ledger_close(&l);
         return fail("log", "read", rc);
     }
@@ -342,6 +363,7 @@ static const char checkpoint_usage[] = "concerto checkpoint --data DIR";
 static const char checkpoint_help[] =
     "Print the current signed checkpoint (C2SP tlog-checkpoint, signed-note\n"
     "Ed25519 signature), as stored with the last commit.\n";
+static const command_doc checkpoint_cmd = {"checkpoint", checkpoint_usage, checkpoint_help};
 
 static int cmd_checkpoint(int argc, char **argv)
 {
@@ -354,21 +376,17 @@ static int cmd_checkpoint(int argc, char **argv)
         case 'd':
             dir = optarg;
             break;
-        case 'h':
-            printf("usage: %s\n\n%s", checkpoint_usage, checkpoint_help);
-            return 0;
         default:
-            return usage_error("checkpoint", checkpoint_usage);
+            return help_or_usage_error(&checkpoint_cmd, c);
         }
     }
-    if (!dir || optind != argc) return usage_error("checkpoint", checkpoint_usage);
+    if (!dir || optind != argc) return usage_error(&checkpoint_cmd);
     cc_ledger l;
-    cc_ledger_options opt = {.read_only = 1};
-    int rc = cc_ledger_open(&l, dir, &opt);
-    if (rc) return fail("checkpoint", dir, rc);
+    if (open_read_only(&checkpoint_cmd, dir, &l)) return 1;
     MDB_txn *txn;
     cc_slice note;
-    if (!(rc = cc_ledger_read_begin(&l, &txn))) {
+    int rc = cc_ledger_read_begin(&l, &txn);
+    if (!rc) {
         if (!(rc = cc_ledger_checkpoint(&l, txn, &note))) fwrite(note.ptr, 1, note.len, stdout);
         cc_ledger_read_end(&l, txn);
     }
@@ -400,6 +418,7 @@ static const char verify_help[] =
     "  --key VERIFIER_KEY    the published verifier key (name+id+key), or a file\n"
     "                        holding it; default DIR/keys/log.pub (required with\n"
     "                        --snapshot: never take the key from the snapshot)\n";
+static const command_doc verify_cmd = {"verify", verify_usage, verify_help};
 
 /* The verifier key given on the command line, or read from the file it
  * names. */
@@ -458,15 +477,11 @@ static int cmd_verify(int argc, char **argv)
         case 'k':
             key = optarg;
             break;
-        case 'h':
-            printf("usage: %s\n\n%s", verify_usage, verify_help);
-            return 0;
         default:
-            return usage_error("verify", verify_usage);
+            return help_or_usage_error(&verify_cmd, c);
         }
     }
-    if (optind != argc || !dir == !snapshot || (snapshot && !key))
-        return usage_error("verify", verify_usage);
+    if (optind != argc || !dir == !snapshot || (snapshot && !key)) return usage_error(&verify_cmd);
     cc_verifier v, *vp = NULL;
     if (key) {
         int rc = load_verifier(key, &v);
@@ -475,11 +490,9 @@ static int cmd_verify(int argc, char **argv)
     }
     if (snapshot) return verify_snapshot(snapshot, vp);
     cc_ledger l;
-    cc_ledger_options opt = {.read_only = 1};
-    int rc = cc_ledger_open(&l, dir, &opt);
-    if (rc) return fail("verify", dir, rc);
+    if (open_read_only(&verify_cmd, dir, &l)) return 1;
     char msg[256];
-    rc = cc_ledger_verify(&l, vp, msg, sizeof msg);
+    int rc = cc_ledger_verify(&l, vp, msg, sizeof msg);
     uint64_t size = 0;
     MDB_txn *txn;
     if (!rc && !cc_ledger_read_begin(&l, &txn)) {
@@ -512,6 +525,7 @@ static const char export_help[] =
     "  --data DIR      data directory (its signing key signs the checkpoint)\n"
     "  --out SNAPDIR   directory to create\n"
     "  --at SIZE       log size to export (0 .. current size)\n";
+static const command_doc export_cmd = {"export", export_usage, export_help};
 
 static int cmd_export(int argc, char **argv)
 {
@@ -532,17 +546,13 @@ static int cmd_export(int argc, char **argv)
             out = optarg;
             break;
         case 'a':
-            if (parse_u64(optarg, &at) || at == UINT64_MAX)
-                return usage_error("export", export_usage);
+            if (parse_u64(optarg, &at) || at == UINT64_MAX) return usage_error(&export_cmd);
             break;
-        case 'h':
-            printf("usage: %s\n\n%s", export_usage, export_help);
-            return 0;
         default:
-            return usage_error("export", export_usage);
+            return help_or_usage_error(&export_cmd, c);
         }
     }
-    if (!dir || !out || optind != argc) return usage_error("export", export_usage);
+    if (!dir || !out || optind != argc) return usage_error(&export_cmd);
     char msg[CC_SNAPSHOT_MSG_MAX];
     cc_snapshot_info info;
     int rc = cc_snapshot_export(dir, out, at, &info, msg, sizeof msg);
@@ -565,6 +575,7 @@ static const char replay_help[] =
     "view (DIR/views: live site, trash bin, statistics), and report the speed.\n"
     "Run it with the server stopped. The rebuilt views are byte-identical to the\n"
     "ones built incrementally.\n";
+static const command_doc replay_cmd = {"replay", replay_usage, replay_help};
 
 static double seconds_since(const struct timespec *t0)
 {
@@ -581,12 +592,14 @@ static int cmd_replay(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': dir = optarg; break;
-        case 'h': printf("usage: %s\n\n%s", replay_usage, replay_help); return 0;
-        default: return usage_error("replay", replay_usage);
+        case 'd':
+            dir = optarg;
+            break;
+        default:
+            return help_or_usage_error(&replay_cmd, c);
         }
     }
-    if (!dir || optind != argc) return usage_error("replay", replay_usage);
+    if (!dir || optind != argc) return usage_error(&replay_cmd);
     cc_ledger l;
     int rc = cc_ledger_open(&l, dir, NULL);
     if (rc) return fail("replay", dir, rc);
@@ -652,12 +665,8 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } commands[] = {{"init", cmd_init},
-                    {"log", cmd_log},
-                    {"checkpoint", cmd_checkpoint},
-                    {"verify", cmd_verify},
-                    {"replay", cmd_replay},
-                    {"serve", cc_serve_main},
+    } commands[] = {{"init", cmd_init},     {"log", cmd_log},       {"checkpoint", cmd_checkpoint},
+                    {"verify", cmd_verify}, {"replay", cmd_replay}, {"serve", cc_serve_main},
                     {"export", cmd_export}};
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (!strcmp(cmd, commands[i].name)) return commands[i].fn(argc - 1, argv + 1);
