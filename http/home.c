@@ -166,14 +166,18 @@ static void render(cc_html *h, cc_request *r, const home_data *d)
             snprintf(id, sizeof id, "theme-%llu", (unsigned long long)it->id);
             cc_html_lit(h, "<li><article");
             cc_html_attrz(h, "aria-labelledby", id);
+            char href[48];
+            snprintf(href, sizeof href, "/themes/%llu", (unsigned long long)it->id);
             cc_html_lit(h, "><h3");
             cc_html_attrz(h, "id", id);
+            cc_html_lit(h, "><a");
+            cc_html_href(h, href, strlen(href));
             cc_html_lit(h, ">");
             if (tx->title.base)
                 cc_html_text(h, tx->title.base, tx->title.len);
             else
                 cc_html_textz(h, cc_tr(lang, CC_MSG_CONTENT_REMOVED));
-            cc_html_lit(h, "</h3>\n");
+            cc_html_lit(h, "</a></h3>\n");
             theme_state(h, lang, it->state);
             if (it->opens_ms && it->closes_ms) {
                 uint64_t dates[2] = {it->opens_ms, it->closes_ms};

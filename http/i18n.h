@@ -35,6 +35,11 @@ typedef enum cc_lang { CC_LANG_FR = 0, CC_LANG_EN, CC_LANG_COUNT_ } cc_lang;
       "Revenez dans quelques instants.",                                                           \
       "The consultation is not published yet, or its data is still loading. "                      \
       "Please come back in a moment.")                                                             \
+    X(NAV_CONTACT, "Contact", "Contact")                                                           \
+    X(NAV_LOGIN, "Se connecter", "Log in")                                                         \
+    X(NAV_REGISTER, "Créer un compte", "Sign up")                                                  \
+    X(NAV_ACCOUNT, "Mon compte", "My account")                                                     \
+    X(NAV_ACCOUNT_LABEL, "Compte", "Account")                                                      \
     X(THEMES_HEADING, "Les thèmes", "Themes")                                                      \
     X(NO_THEMES, "Aucun thème n'est encore publié.", "No theme has been published yet.")           \
     X(THEME_STATE_DRAFT, "À venir", "Upcoming")                                                    \

@@ -40,7 +40,50 @@ void cc_layout_begin(cc_html *h, cc_request *r, const char *title)
     else
         cc_html_lit(h, " href=\"?lang=fr\" hreflang=\"fr\" lang=\"fr\">");
     cc_html_textz(h, cc_tr(lang, CC_MSG_OTHER_LANG_NAME));
-    cc_html_lit(h, "</a></nav>\n</header>\n<main id=\"main\">\n");
+    cc_html_lit(h, "</a></nav>\n");
+    /* Every page reaches every part of the site and the account pages
+     * (the same links for everyone: the frame does not look up the viewer). */
+    static const struct {
+        const char *href;
+        cc_msg label;
+    } nav[] =
+        {
+            {"/", CC_MSG_PG_NAV_HOME},
+            {"/rapport", CC_MSG_PG_NAV_REPORT},
+            {"/documents", CC_MSG_PG_NAV_DOCUMENTS},
+            {"/rencontres", CC_MSG_PG_NAV_MEETINGS},
+            {"/corbeille", CC_MSG_PG_NAV_TRASH},
+            {"/donnees-ouvertes", CC_MSG_PG_NAV_OPENDATA},
+            {"/charte", CC_MSG_PG_NAV_CHARTER},
+            {"/faq", CC_MSG_PG_NAV_FAQ},
+            {"/contact", CC_MSG_NAV_CONTACT},
+        },
+      account[] = {
+          {"/connexion", CC_MSG_NAV_LOGIN},
+          {"/inscription", CC_MSG_NAV_REGISTER},
+          {"/compte", CC_MSG_NAV_ACCOUNT},
+      };
+    cc_html_lit(h, "<nav class=\"pages\"");
+    cc_html_attrz(h, "aria-label", cc_tr(lang, CC_MSG_PG_NAV_LABEL));
+    cc_html_lit(h, "><ul>\n");
+    for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+        cc_html_lit(h, "<li><a");
+        cc_html_href(h, nav[i].href, strlen(nav[i].href));
+        cc_html_lit(h, ">");
+        cc_html_textz(h, cc_tr(lang, nav[i].label));
+        cc_html_lit(h, "</a></li>\n");
+    }
+    cc_html_lit(h, "</ul></nav>\n<nav class=\"account\"");
+    cc_html_attrz(h, "aria-label", cc_tr(lang, CC_MSG_NAV_ACCOUNT_LABEL));
+    cc_html_lit(h, "><ul>\n");
+    for (size_t i = 0; i < sizeof account / sizeof account[0]; i++) {
+        cc_html_lit(h, "<li><a");
+        cc_html_href(h, account[i].href, strlen(account[i].href));
+        cc_html_lit(h, ">");
+        cc_html_textz(h, cc_tr(lang, account[i].label));
+        cc_html_lit(h, "</a></li>\n");
+    }
+    cc_html_lit(h, "</ul></nav>\n</header>\n<main id=\"main\">\n");
 }
 
 void cc_layout_end(cc_html *h, cc_request *r)

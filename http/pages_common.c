@@ -95,27 +95,8 @@ int pg_query_page(cc_request *r, uint64_t *page)
 
 void pg_begin(cc_html *h, cc_request *r, const char *title)
 {
-    cc_lang l = r->lang;
+    /* The frame, with the site's navigation, is the layout's. */
     cc_layout_begin(h, r, title);
-    cc_html_lit(h, "<nav class=\"pages\"");
-    cc_html_attrz(h, "aria-label", cc_tr(l, CC_MSG_PG_NAV_LABEL));
-    cc_html_lit(h, "><ul>\n<li><a href=\"/\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_HOME));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/rapport\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_REPORT));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/documents\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_DOCUMENTS));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/rencontres\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_MEETINGS));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/corbeille\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_TRASH));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/donnees-ouvertes\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_OPENDATA));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/charte\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_CHARTER));
-    cc_html_lit(h, "</a></li>\n<li><a href=\"/faq\">");
-    cc_html_textz(h, cc_tr(l, CC_MSG_PG_NAV_FAQ));
-    cc_html_lit(h, "</a></li>\n</ul></nav>\n");
 }
 
 void pg_error(cc_request *r, int status, cc_msg text)

@@ -145,6 +145,16 @@ void cc_page_trash(cc_request *r)
             cc_html_lit(&h, "<li><article");
             if (e->removed) cc_html_lit(&h, " class=\"tombstone\"");
             cc_html_lit(&h, "><h2>");
+            /* A trashed contribution keeps its page (with a notice); a
+             * removed item has none. */
+            int linked = !e->removed && e->kind == CC_ITEM_CONTRIBUTION;
+            if (linked) {
+                char href[48];
+                snprintf(href, sizeof href, "/contributions/%llu", (unsigned long long)e->item);
+                cc_html_lit(&h, "<a");
+                cc_html_href(&h, href, strlen(href));
+                cc_html_lit(&h, ">");
+            }
             pg_kind_text(&h, lang, e->kind);
             cc_html_lit(&h, " ");
             cc_html_u64(&h, e->item);
@@ -152,6 +162,7 @@ void cc_page_trash(cc_request *r)
                 cc_html_lit(&h, " \xE2\x80\x94 ");
                 cc_html_text(&h, d->text[i].f[CC_B_TITLE].base, d->text[i].f[CC_B_TITLE].len);
             }
+            if (linked) cc_html_lit(&h, "</a>");
             cc_html_lit(&h, "</h2>\n<p class=\"meta\">");
             cc_html_textz(&h, cc_tr(lang, CC_MSG_PG_TRASH_REASON));
             pg_reason_text(&h, lang, e->removed, e->reason);

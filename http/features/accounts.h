@@ -25,10 +25,12 @@
 #define CC_MESSAGES_ACCOUNTS(X)                                                                          \
     X(ACC_REGISTER_TITLE, "Créer un compte", "Create an account")                                        \
     X(ACC_REGISTER_INTRO,                                                                                \
-      "Pour contribuer, créez un compte. Votre adresse électronique et votre identifiant ne "          \
-      "sont jamais publiés : vous apparaissez sous un pseudonyme.",                                      \
-      "To contribute, create an account. Your e-mail address and username are never "                    \
-      "published: you appear under a pseudonym.")                                                        \
+      "Pour contribuer, créez un compte. Votre adresse électronique n'est jamais publiée. "           \
+      "Votre identifiant est affiché avec vos contributions sur le site ; les données "                \
+      "ouvertes ne contiennent qu'un pseudonyme.",                                                       \
+      "To contribute, create an account. Your e-mail address is never published. Your "                  \
+      "username is shown with your contributions on the site; the open data carry only a "               \
+      "pseudonym.")                                                                                      \
     X(ACC_USERNAME, "Identifiant", "Username")                                                           \
     X(ACC_USERNAME_HINT, "3 à 32 caractères : lettres, chiffres, « _ », « - », « . ».",                  \
       "3 to 32 characters: letters, digits, \"_\", \"-\", \".\".")                                       \
