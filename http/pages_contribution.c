@@ -82,7 +82,23 @@ static void list_html(cc_html *h, cc_lang lang, const contrib_data *d, int slot,
             cc_html_lit(h, " \xC2\xB7 ");
             cc_html_textf(h, cc_tr(lang, CC_MSG_PG_UPVOTES), (unsigned)e->it.up);
         }
-        cc_html_lit(h, "</p></li>\n");
+        /* Any item can be flagged, and a source commented: the action
+         * pages show the form, or the way to log in. */
+        char href[48];
+        if (slot == 2) {
+            snprintf(href, sizeof href, "/commenter/%llu", (unsigned long long)e->it.id);
+            cc_html_lit(h, " \xC2\xB7 <a");
+            cc_html_href(h, href, strlen(href));
+            cc_html_lit(h, ">");
+            cc_html_textz(h, cc_tr(lang, CC_MSG_PG_COMMENT_LINK));
+            cc_html_lit(h, "</a>");
+        }
+        snprintf(href, sizeof href, "/signaler/%llu", (unsigned long long)e->it.id);
+        cc_html_lit(h, " \xC2\xB7 <a");
+        cc_html_href(h, href, strlen(href));
+        cc_html_lit(h, " rel=\"nofollow\">");
+        cc_html_textz(h, cc_tr(lang, CC_MSG_PG_FLAG_LINK));
+        cc_html_lit(h, "</a></p></li>\n");
     }
     cc_html_lit(h, "</ul>\n");
 }
