@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "demo.h"
 #include "error.h"
 #include "support.h"
 
@@ -456,6 +457,43 @@ static void removal_purges_bodies_and_log_still_verifies(void **state)
     if (rc) fail_msg("verify: %s", msg);
 }
 
+/* Every item's id is the sequence number of the event that created it, and
+ * cc_item_body_type names that event's type from the item's kind. */
+static void items_are_created_by_their_body_type(void **state)
+{
+    ct_world *w = *state;
+    assert_int_equal(cc_demo_load(w->w, &w->admin, 0), 0);
+    MDB_txn *txn;
+    assert_int_equal(cc_ledger_read_begin(&w->l, &txn), 0);
+    MDB_cursor *c;
+    assert_int_equal(mdb_cursor_open(txn, w->l.state.items, &c), 0);
+    MDB_val k, v;
+    int items = 0, kinds_seen = 0;
+    unsigned seen = 0;
+    while (mdb_cursor_get(c, &k, &v, MDB_NEXT) == 0) {
+        assert_int_equal(k.mv_size, 8);
+        uint64_t id = 0;
+        for (int i = 0; i < 8; i++)
+            id = (id << 8) | ((const uint8_t *)k.mv_data)[i];
+        cc_item it;
+        assert_int_equal(cc_state_item(txn, &w->l.state, id, &it), 0);
+        cc_slice entry;
+        cc_event e;
+        assert_int_equal(cc_log_get(txn, w->l.log, id, &entry), 0);
+        assert_int_equal(cc_event_decode(entry.ptr, entry.len, &e), 0);
+        assert_int_equal(e.type, cc_item_body_type(it.kind));
+        if (!(seen & (1u << it.kind))) kinds_seen++;
+        seen |= 1u << it.kind;
+        items++;
+    }
+    mdb_cursor_close(c);
+    cc_ledger_read_end(&w->l, txn);
+    assert_true(items > 30);
+    assert_true(kinds_seen >= 7); /* all but documents appear in the demo */
+    assert_int_equal(cc_item_body_type(0), CC_EV_NONE);
+    assert_int_equal(cc_item_body_type(200), CC_EV_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +510,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(text_limits, setup, teardown),
         cmocka_unit_test_setup_teardown(removal_purges_bodies_and_log_still_verifies, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(items_are_created_by_their_body_type, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,29 @@ static void urls(void **state)
     assert_int_equal(cc_url_check("https://example.org", 19, 10), CC_EURL);
 }
 
+static void decimals(void **state)
+{
+    (void)state;
+    uint64_t v = 7;
+    assert_int_equal(cc_dec_parse("0", 1, &v), 0);
+    assert_int_equal(v, 0);
+    assert_int_equal(cc_dec_parse("42", 2, &v), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(cc_dec_parse("18446744073709551615", 20, &v), 0);
+    assert_true(v == UINT64_MAX);
+    /* Canonical only: no sign, no leading zero, no blank, no overflow. */
+    const char *bad[] = {
+        "", "-1", "+1", "01", " 1", "1 ", "1a", "18446744073709551616", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        v = 7;
+        assert_int_equal(cc_dec_parse(bad[i], strlen(bad[i]), &v), CC_EINVAL);
+        assert_int_equal(v, 7);
+    }
+    /* Length is respected: "12" read as one digit. */
+    assert_int_equal(cc_dec_parse("12", 1, &v), 0);
+    assert_int_equal(v, 1);
+}
+
 static void hex(void **state)
 {
     (void)state;
@@ -93,6 +116,7 @@ int main(void)
         cmocka_unit_test(utf8_rejects_malformed),
         cmocka_unit_test(text_rules),
         cmocka_unit_test(urls),
+        cmocka_unit_test(decimals),
         cmocka_unit_test(hex),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
