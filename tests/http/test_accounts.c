@@ -242,7 +242,7 @@ static int count_mails(server *s)
     int n = 0;
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strstr(e->d_name, ".eml")) n++;
+        if (e->d_name[0] != '.' && strstr(e->d_name, ".eml")) n++; /* not a .tmp being written */
     closedir(d);
     return n;
 }
@@ -258,7 +258,7 @@ static char *wait_mail(server *s, const char *to, const char *needle)
         DIR *d = opendir(path);
         struct dirent *e;
         while (d && (e = readdir(d))) {
-            if (!strstr(e->d_name, ".eml")) continue;
+            if (e->d_name[0] == '.' || !strstr(e->d_name, ".eml")) continue; /* not .tmp */
             char file[2048];
             snprintf(file, sizeof file, "%s/%s", path, e->d_name);
             FILE *f = fopen(file, "rb");

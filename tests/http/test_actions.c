@@ -683,7 +683,7 @@ static void contact(void **state)
     while (!mailed && now_s() < deadline) {
         d = opendir(dir);
         while (d && (e = readdir(d))) {
-            if (!strstr(e->d_name, ".eml")) continue;
+            if (e->d_name[0] == '.' || !strstr(e->d_name, ".eml")) continue; /* not .tmp */
             char file[2048], buf[65536];
             snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
             FILE *fp = fopen(file, "rb");
